@@ -1,0 +1,35 @@
+/// Everything a loader learned about one input: its files, tensors, metadata and the issues met.
+public struct Model: Sendable {
+    /// The input as the user named it.
+    public var path: String
+    public var format: ModelFormat
+    public var sources: [SourceFile]
+    public var tensors: [TensorInfo]
+    /// Metadata in file order (GGUF KV, safetensors `__metadata__`, config documents).
+    public var metadata: [MetadataEntry]
+    public var issues: [LoadIssue]
+    /// Format-level facts worth showing, e.g. `gguf.version`, `gguf.alignment`.
+    public var properties: [String: String]
+
+    public init(
+        path: String, format: ModelFormat, sources: [SourceFile] = [], tensors: [TensorInfo] = [],
+        metadata: [MetadataEntry] = [], issues: [LoadIssue] = [], properties: [String: String] = [:]
+    ) {
+        self.path = path
+        self.format = format
+        self.sources = sources
+        self.tensors = tensors
+        self.metadata = metadata
+        self.issues = issues
+        self.properties = properties
+    }
+
+    /// Total parameter count over tensors with a known shape.
+    public var parameterCount: UInt64 { tensors.reduce(0) { $0 &+ ($1.parameterCount ?? 0) } }
+
+    /// Total stored bytes of all tensors.
+    public var tensorBytes: UInt64 { tensors.reduce(0) { $0 &+ $1.storage.byteCount } }
+
+    /// The metadata value for `key`, if present.
+    public func metadata(_ key: String) -> MetadataValue? { metadata.first { $0.key == key }?.value }
+}

@@ -1,0 +1,64 @@
+import FrictionCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Read-only bytes of one input: a memory-mapped file, or a heap buffer holding a decoded
+/// stream. Loaders read through ``bytes`` and never copy payloads.
+public final class ByteSource: @unchecked Sendable {
+    /// The name used in messages and locations (the path the user gave, plus any decoding).
+    public let name: String
+    /// The bytes; valid as long as this object lives. Never written.
+    public let bytes: UnsafeRawBufferPointer
+    private let release: @Sendable (UnsafeRawBufferPointer) -> Void
+
+    private init(name: String, bytes: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        self.name = name
+        self.bytes = bytes
+        self.release = release
+    }
+
+    deinit { release(bytes) }
+
+    public var count: UInt64 { UInt64(bytes.count) }
+
+    /// Maps `path` read-only (MAP_PRIVATE, PROT_READ). Empty files map to an empty buffer.
+    public static func map(path: String, name: String? = nil) throws(LoadError) -> ByteSource {
+        let display = name ?? path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LoadError("io-error", "cannot open: \(errnoText())", file: display) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LoadError("io-error", "cannot stat: \(errnoText())", file: display) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw LoadError("io-error", "not a regular file", file: display)
+        }
+        let size = Int(info.st_size)
+        if size == 0 {
+            return ByteSource(name: display, bytes: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in }
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw LoadError("io-error", "cannot map \(size) bytes: \(errnoText())", file: display)
+        }
+        let buffer = UnsafeRawBufferPointer(start: base, count: size)
+        return ByteSource(name: display, bytes: buffer) { buffer in
+            munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+        }
+    }
+
+    /// Takes ownership of `count` bytes at `pointer`, allocated with `malloc`.
+    static func adopting(name: String, pointer: UnsafeMutableRawPointer?, count: Int) -> ByteSource {
+        ByteSource(name: name, bytes: UnsafeRawBufferPointer(start: pointer, count: count)) { buffer in
+            free(UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+        }
+    }
+
+    /// A slice of this source as its own cursor-friendly buffer (no copy).
+    public func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[range])
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

@@ -1,0 +1,48 @@
+import FrictionCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entry point: loads a file or a Hugging Face model folder, choosing the loader by content.
+public enum ModelLoader {
+    /// Loads `path`. Throws a ``LoadError`` naming the file, byte offset and what was expected
+    /// when the input cannot be read completely.
+    public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> Model {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw LoadError("io-error", "cannot read: \(errnoText())", file: path) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            return try FolderLoader.load(path, options: options)
+        }
+        let source = try ByteSource.map(path: path)
+        return try withExtendedLifetime(source) { () throws(LoadError) -> Model in
+            let ctx = LoadContext(file: path, fileSize: source.count, encodings: [], options: options)
+            return try load(source.bytes, ctx)
+        }
+    }
+
+    /// Loads a file's bytes, removing a zstd encoding first if there is one.
+    static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
+        guard !bytes.isEmpty else { throw ctx.error("empty-file", "the file is empty", at: 0) }
+        guard let kind = FormatSniffer.kind(of: bytes, name: ctx.encodings.isEmpty ? ctx.file : FormatSniffer.innerName(ctx.file)) else {
+            throw ctx.error("unknown-format", "no known format starts like this (expected safetensors, GGUF, .npy, .npz or zstd)", at: 0)
+        }
+        switch kind {
+        case .zstd:
+            guard ctx.encodings.isEmpty else {
+                throw ctx.error("zstd-nested", "zstd inside zstd is not read", at: 0)
+            }
+            let decoded = try ZstdLayer.decode(bytes, ctx)
+            var inner = ctx
+            inner.encodings.append("zstd")
+            return try withExtendedLifetime(decoded) { () throws(LoadError) -> Model in
+                var model = try load(decoded.bytes, inner)
+                model.path = ctx.file
+                return model
+            }
+        case .gguf: return try GGUFLoader.load(bytes, ctx)
+        case .npy: return try NpyLoader.load(bytes, ctx)
+        case .zip: return try NpzLoader.load(bytes, ctx)
+        case .safetensors: return try SafetensorsLoader.load(bytes, ctx)
+        }
+    }
+}
