@@ -65,6 +65,11 @@ public struct JSONParseError: Error, Sendable, Equatable {
     }
     public var offset: Int
     public var reason: Reason
+
+    public init(offset: Int, reason: Reason) {
+        self.offset = offset
+        self.reason = reason
+    }
 }
 
 /// A strict RFC 8259 parser over raw bytes: no trailing commas, no comments, duplicate object

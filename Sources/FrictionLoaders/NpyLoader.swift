@@ -11,7 +11,9 @@ enum NpyLoader {
                 at: header.dataStart)
         }
         let begin = UInt64(header.dataStart)
-        let name = ctx.file.split(separator: "/").last.map(String.init) ?? ctx.file
+        // Named like numpy.load names npz members: the file name without `.npy` (or `.npy.zst`).
+        var name = FormatSniffer.innerName(ctx.file.split(separator: "/").last.map(String.init) ?? ctx.file)
+        if name.lowercased().hasSuffix(".npy") { name.removeLast(4) }
         let tensor = TensorInfo(name: name, type: .dtype(header.type), storedType: header.descr, shape: Shape(fixed: header.shape),
                                 storage: TensorStorage(file: ctx.file, range: begin..<(begin + header.dataBytes), container: ctx.container),
                                 byteOrder: header.byteOrder, fortranOrder: header.fortranOrder)

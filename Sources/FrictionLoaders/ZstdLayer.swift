@@ -86,49 +86,90 @@ enum ZstdLayer {
             throw ctx.error(code == ZSTD_error_srcSize_wrong ? "zstd-truncated" : "zstd-corrupt",
                             "zstd frame is \(code == ZSTD_error_srcSize_wrong ? "cut short" : "damaged"): \(String(cString: ZSTD_getErrorName(compressed)))", at: offset)
         }
-        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters)
-        ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, ctx.options.zstdWindowLogMax)
-        var input = ZSTD_inBuffer(src: frame.baseAddress, size: compressed, pos: 0)
+        let body = UnsafeRawBufferPointer(rebasing: frame[0..<compressed])
         let start = output.count
-        var first = true
+        let failure = stream(body, dctx: dctx, windowLogMax: ctx.options.zstdWindowLogMax) { chunk in
+            guard output.reserve(chunk.count, cap: cap) else { return false }
+            output.base.map { UnsafeMutableRawBufferPointer(start: $0 + output.count, count: chunk.count).copyMemory(from: chunk) }
+            output.count += chunk.count
+            return true
+        }
+        let produced = UInt64(output.count - start)
+        switch failure {
+        case nil:
+            if declared != contentSizeUnknown, produced != declared {
+                throw ctx.error("zstd-size-mismatch", "zstd frame declares \(declared) bytes but decodes to \(produced)", at: offset)
+            }
+            return compressed
+        case .some(.limit):
+            throw ctx.error("zstd-too-large", "decompressed data exceeds the limit of \(cap) bytes (--max-decompressed)", at: offset)
+        case .some(.truncated):
+            throw ctx.error("zstd-truncated", "zstd frame ends before its last block", at: offset)
+        case .some(.zstd(let code, let name)):
+            if code == ZSTD_error_checksum_wrong {
+                throw ctx.error("zstd-checksum", "zstd frame fails its content checksum", at: offset)
+            }
+            if code == ZSTD_error_frameParameter_windowTooLarge {
+                throw ctx.error("zstd-window", "zstd frame needs a window above 2^\(ctx.options.zstdWindowLogMax) bytes", at: offset)
+            }
+            if declared != contentSizeUnknown, let actual = sizeIgnoringDeclaredSize(body, dctx: dctx, cap: cap), actual != declared {
+                throw ctx.error("zstd-size-mismatch", "zstd frame declares \(declared) bytes but decodes to \(actual)", at: offset)
+            }
+            throw ctx.error("zstd-corrupt", "zstd frame is damaged: \(name)", at: offset)
+        }
+    }
+
+    enum StreamFailure {
+        case zstd(ZSTD_ErrorCode, String)
+        case truncated
+        case limit
+    }
+
+    /// Streams one frame through libzstd, handing each decoded chunk to `sink` (false stops with `.limit`).
+    private static func stream(_ body: UnsafeRawBufferPointer, dctx: OpaquePointer, windowLogMax: Int32,
+                               sink: (UnsafeRawBufferPointer) -> Bool) -> StreamFailure? {
+        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters)
+        ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, windowLogMax)
+        let chunk = 1 << 17
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { scratch.deallocate() }
+        var input = ZSTD_inBuffer(src: body.baseAddress, size: body.count, pos: 0)
         while true {
-            var room = 1 << 17
-            // A first output window smaller than the declared size keeps libzstd streaming, so a
-            // size lie is seen at the frame's end rather than inside a single-shot decode.
-            if first, declared != contentSizeUnknown, declared > 1 { room = min(room, Int(declared) - 1) }
-            guard output.reserve(room, cap: cap) || output.reserve(1, cap: cap) else {
-                throw ctx.error("zstd-too-large", "decompressed data exceeds the limit of \(cap) bytes (--max-decompressed)", at: offset)
-            }
-            room = min(room, output.capacity - output.count)
-            var out = ZSTD_outBuffer(dst: output.base.map { $0 + output.count }, size: room, pos: 0)
+            var out = ZSTD_outBuffer(dst: scratch.baseAddress, size: chunk, pos: 0)
             let status = ZSTD_decompressStream(dctx, &out, &input)
-            output.count += out.pos
-            first = false
             if ZSTD_isError(status) != 0 {
-                let produced = UInt64(output.count - start)
-                let code = ZSTD_getErrorCode(status)
-                let name = String(cString: ZSTD_getErrorName(status))
-                if code == ZSTD_error_checksum_wrong {
-                    throw ctx.error("zstd-checksum", "zstd frame fails its content checksum", at: offset)
-                }
-                if code == ZSTD_error_frameParameter_windowTooLarge {
-                    throw ctx.error("zstd-window", "zstd frame needs a window above 2^\(ctx.options.zstdWindowLogMax) bytes", at: offset)
-                }
-                if declared != contentSizeUnknown, produced != declared, produced > declared || input.pos + 4 >= compressed {
-                    throw ctx.error("zstd-size-mismatch", "zstd frame declares \(declared) bytes but decodes to \(produced > declared ? "more" : "\(produced)")", at: offset)
-                }
-                throw ctx.error("zstd-corrupt", "zstd frame is damaged: \(name)", at: offset)
+                return .zstd(ZSTD_getErrorCode(status), String(cString: ZSTD_getErrorName(status)))
             }
-            if status == 0 {
-                let produced = UInt64(output.count - start)
-                if declared != contentSizeUnknown, produced != declared {
-                    throw ctx.error("zstd-size-mismatch", "zstd frame declares \(declared) bytes but decodes to \(produced)", at: offset)
-                }
-                return compressed
-            }
-            if input.pos == input.size, out.pos < room {
-                throw ctx.error("zstd-truncated", "zstd frame ends before its last block", at: offset)
+            if out.pos > 0, !sink(UnsafeRawBufferPointer(rebasing: scratch[0..<out.pos])) { return .limit }
+            if status == 0 { return nil }
+            if input.pos == input.size, out.pos < chunk { return .truncated }
+        }
+    }
+
+    /// The frame's real decoded size, found by decoding a copy whose header omits the declared
+    /// content size (a 2^27 window instead), so libzstd cannot stop on the declaration.
+    /// Nil if the frame is damaged in other ways too.
+    private static func sizeIgnoringDeclaredSize(_ frame: UnsafeRawBufferPointer, dctx: OpaquePointer, cap: UInt64) -> UInt64? {
+        guard frame.count >= 5 else { return nil }
+        let descriptor = frame[4]
+        let singleSegment = descriptor & 0x20 != 0
+        let fcsFlag = Int(descriptor >> 6)
+        let dictIDSize = [0, 1, 2, 4][Int(descriptor & 3)]
+        let fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag]
+        let dictStart = 5 + (singleSegment ? 0 : 1)
+        let headerEnd = dictStart + dictIDSize + fcsSize
+        guard frame.count >= headerEnd else { return nil }
+        let windowLog27: UInt8 = (27 - 10) << 3
+        var copy: [UInt8] = Array(frame[0..<4]) + [descriptor & 0x07, windowLog27]
+        copy += frame[dictStart..<(dictStart + dictIDSize)]
+        copy += frame[headerEnd...]
+        var total: UInt64 = 0
+        let failure = copy.withUnsafeBytes { raw in
+            stream(raw, dctx: dctx, windowLogMax: 27) { chunk in
+                total += UInt64(chunk.count)
+                return total <= cap
             }
         }
+        return failure == nil ? total : nil
     }
 }
