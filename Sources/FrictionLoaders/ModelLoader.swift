@@ -20,6 +20,12 @@ public enum ModelLoader {
         }
     }
 
+    /// Loads an in-memory file image named `name` (fuzzers and tests use this; files are mapped
+    /// by ``load(_:options:)``). The bytes are only read.
+    public static func load(bytes: UnsafeRawBufferPointer, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> Model {
+        try load(bytes, LoadContext(file: name, fileSize: UInt64(bytes.count), encodings: [], options: options))
+    }
+
     /// Loads a file's bytes, removing a zstd encoding first if there is one.
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         guard !bytes.isEmpty else { throw ctx.error("empty-file", "the file is empty", at: 0) }

@@ -10,7 +10,7 @@ public enum InspectText {
 
     public static func render(_ model: Model, style: Style) -> String {
         var lines: [String] = []
-        let summary = "\(model.tensors.count) tensors, \(Units.count(model.parameterCount)) parameters, \(Units.bytes(model.tensorBytes))"
+        let summary = "\(model.tensors.count) tensor\(model.tensors.count == 1 ? "" : "s"), \(Units.count(model.parameterCount)) parameters, \(Units.bytes(model.tensorBytes))"
         lines.append(style.bold(model.path) + "  " + style.cyan(model.format.rawValue) + "  " + summary)
         for (key, value) in model.properties.sorted(by: { $0.key < $1.key }) { lines.append("  \(key): \(value)") }
         for source in model.sources where source.path != model.path || !source.encodings.isEmpty {

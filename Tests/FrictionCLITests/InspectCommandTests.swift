@@ -1,0 +1,94 @@
+import FrictionCore
+import FrictionTestSupport
+import Testing
+
+/// `friction inspect` as a user runs it: exit codes, streams, formats, colour.
+@Suite struct InspectCommandTests {
+    static let badErrors = Fixtures.bad().filter { $0["expect"]?.stringValue == "error" }.compactMap { $0["path"]?.stringValue }
+    static let goodPaths = Fixtures.good().compactMap { $0["path"]?.stringValue }
+
+    @Test(arguments: badErrors)
+    func everyBadFixtureExitsTwoWithItsCodeAndNoCrash(path: String) {
+        let code = Fixtures.bad().first { $0["path"]?.stringValue == path }?["code"]?.stringValue ?? "?"
+        var arguments = ["inspect", Fixtures.path(path)]
+        if path.hasSuffix("bomb_64mib_zeros.zst") { arguments += ["--max-decompressed", "1048576"] }
+        let run = FrictionBinary.run(arguments)
+        #expect(!run.signaled, "\(path) crashed: \(run.stderr)")
+        #expect(run.status == 2, "\(path): exit \(run.status)")
+        #expect(run.stderr.contains("[\(code)]"), "\(path): \(run.stderr)")
+        #expect(run.stderr.contains(path.split(separator: "/").last.map(String.init) ?? path), "error names the file")
+    }
+
+    @Test(arguments: goodPaths)
+    func everyGoodFixtureExitsZero(path: String) {
+        let run = FrictionBinary.run(["inspect", Fixtures.path(path)])
+        #expect(run.status == 0, "\(path): \(run.stderr)")
+        #expect(run.stderr.isEmpty)
+        #expect(run.stdout.contains("tensors"))
+    }
+
+    @Test func oneBadInputAmongGoodOnesStillExitsTwoAndReportsTheRest() throws {
+        let good = Fixtures.path("safetensors/basic.safetensors")
+        let bad = Fixtures.path("bad/safetensors/trailing_bytes.safetensors")
+        let run = FrictionBinary.run(["inspect", "--format", "json", good, bad])
+        #expect(run.status == 2)
+        let doc = try JSONParser.parse(Array(run.stdout.utf8)).value
+        guard case .array(let inputs)? = doc["inputs"], case .array(let errors)? = doc["errors"] else {
+            Issue.record("bad document"); return
+        }
+        #expect(inputs.count == 1)
+        #expect(errors.first?["code"]?.stringValue == "st-trailing-bytes")
+        #expect(errors.first?["offset"]?.int64Value == 176)
+    }
+
+    @Test func usageErrorsExitTwo() {
+        #expect(FrictionBinary.run(["inspect"]).status == 2)
+        #expect(FrictionBinary.run(["inspect", "--format", "yaml", Fixtures.path("gguf/basic_le.gguf")]).status == 2)
+        #expect(FrictionBinary.run(["no-such-command"]).status == 2)
+        #expect(FrictionBinary.run(["inspect", "/no/such/file"]).status == 2)
+        let help = FrictionBinary.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("inspect"))
+    }
+
+    @Test func jsonIsDeterministicAndVersioned() throws {
+        let args = ["inspect", "--format", "json", Fixtures.path("gguf/basic_le.gguf"), Fixtures.path("safetensors/sharded_model")]
+        let first = FrictionBinary.run(args)
+        let second = FrictionBinary.run(args)
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        let doc = try JSONParser.parse(Array(first.stdout.utf8)).value
+        #expect(doc["schema"]?.stringValue == "friction.inspect/1")
+        #expect(doc.serialized(indent: 2) + "\n" == first.stdout, "keys are sorted and layout is canonical")
+        guard case .array(let inputs)? = doc["inputs"] else { Issue.record("no inputs"); return }
+        #expect(inputs[1]["config"]?["architecture"]?.stringValue == "LlamaForCausalLM")
+        #expect(inputs[1]["format"]?.stringValue == "hf-folder")
+    }
+
+    @Test func longMetadataArraysAreSummarised() throws {
+        let path = Fixtures.path("gguf/basic_le.gguf")
+        let text = FrictionBinary.run(["inspect", path]).stdout
+        #expect(text.contains("items)"), "a long array shows its head and count")
+        let json = FrictionBinary.run(["inspect", "--format", "json", path]).stdout
+        let full = FrictionBinary.run(["inspect", "--format", "json", "--full", path]).stdout
+        #expect(json.contains("\"truncated\": true"))
+        #expect(!full.contains("\"truncated\""))
+        #expect(full.count > json.count)
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() {
+        let path = Fixtures.path("safetensors/basic.safetensors")
+        let piped = FrictionBinary.run(["inspect", path], environment: ["NO_COLOR": nil])
+        #expect(!piped.stdout.contains("\u{1B}["), "no escapes when stdout is not a terminal")
+        let noColor = FrictionBinary.run(["inspect", path], environment: ["NO_COLOR": "1"])
+        #expect(!noColor.stdout.contains("\u{1B}["))
+    }
+
+    @Test func textReportShowsTheTensorTableTotalsAndConfig() {
+        let run = FrictionBinary.run(["inspect", Fixtures.path("safetensors/sharded_model")])
+        #expect(run.status == 0)
+        for needle in ["hf-folder", "model.embed_tokens.weight", "bfloat16 (BF16)", "totals by dtype", "config.json",
+                       "architecture: LlamaForCausalLM", "kv_heads: 2", "model-00002-of-00002.safetensors"] {
+            #expect(run.stdout.contains(needle), "missing \(needle)")
+        }
+    }
+}
