@@ -77,6 +77,7 @@ public enum InspectText {
             let more = items.count > arrayHead ? ", … (\(items.count) \(type.name) items)" : ""
             return "[\(head)\(more)]"
         case .json(let json): return json.serialized()
+        case .float32(let v): return v.isFinite ? "\(v)" : JSONValue.double(Double(v)).serialized()
         default: return value.jsonValue.serialized()
         }
     }

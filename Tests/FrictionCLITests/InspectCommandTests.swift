@@ -20,11 +20,25 @@ import Testing
     }
 
     @Test(arguments: goodPaths)
-    func everyGoodFixtureExitsZero(path: String) {
-        let run = FrictionBinary.run(["inspect", Fixtures.path(path)])
-        #expect(run.status == 0, "\(path): \(run.stderr)")
-        #expect(run.stderr.isEmpty)
-        #expect(run.stdout.contains("tensors"))
+    func everyGoodFixtureIsListedExactlyAsTheReferenceReadIt(path: String) throws {
+        let text = FrictionBinary.run(["inspect", Fixtures.path(path)])
+        #expect(text.status == 0, "\(path): \(text.stderr)")
+        #expect(text.stderr.isEmpty)
+        let run = FrictionBinary.run(["inspect", "--format", "json", Fixtures.path(path)])
+        #expect(run.status == 0)
+        let doc = try JSONParser.parse(Array(run.stdout.utf8)).value
+        guard case .array(let inputs)? = doc["inputs"], case .array(let listed)? = inputs.first?["tensors"],
+              case .array(let expected)? = Fixtures.good().first(where: { $0["path"]?.stringValue == path })?["tensors"]
+        else { Issue.record("\(path): no tensors"); return }
+        #expect(listed.count == expected.count)
+        for reference in expected {
+            let name = reference["name"]?.stringValue
+            guard let row = listed.first(where: { $0["name"]?.stringValue == name }) else { Issue.record("\(path): \(name ?? "?") not listed"); continue }
+            #expect(row["stored_dtype"] == reference["dtype"], "\(path) \(name ?? "") dtype")
+            #expect((row["shape"] ?? .null).sameNumbers(as: reference["shape"] ?? .null), "\(path) \(name ?? "") shape")
+            #expect((row["begin"] ?? .null).sameNumbers(as: reference["begin"] ?? .null), "\(path) \(name ?? "") begin")
+            #expect((row["end"] ?? .null).sameNumbers(as: reference["end"] ?? .null), "\(path) \(name ?? "") end")
+        }
     }
 
     @Test func oneBadInputAmongGoodOnesStillExitsTwoAndReportsTheRest() throws {
