@@ -8,9 +8,11 @@ let package = Package(
         .library(name: "FrictionCore", targets: ["FrictionCore"]),
         .library(name: "FrictionLoaders", targets: ["FrictionLoaders"]),
         .library(name: "FrictionReport", targets: ["FrictionReport"]),
+        .library(name: "FrictionRules", targets: ["FrictionRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,11 +23,13 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FrictionCore"),
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
-        .target(name: "FrictionReport", dependencies: ["FrictionCore"]),
+        .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"]),
+        .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", .product(name: "Yams", package: "Yams")]),
+        .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionRules"]),
         .executableTarget(
             name: "FrictionCLI",
             dependencies: [
-                "FrictionCore", "FrictionLoaders", "FrictionReport",
+                "FrictionCore", "FrictionLoaders", "FrictionRules", "FrictionReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore"]),
@@ -33,6 +37,9 @@ let package = Package(
         .testTarget(
             name: "FrictionLoadersTests",
             dependencies: ["FrictionCore", "FrictionLoaders", "FrictionTestSupport"]),
+        .testTarget(
+            name: "FrictionRulesTests",
+            dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules", "FrictionLoaders", "FrictionReport", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionCLITests",
             dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionTestSupport"]),

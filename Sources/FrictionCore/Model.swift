@@ -10,10 +10,12 @@ public struct Model: Sendable {
     public var issues: [LoadIssue]
     /// Format-level facts worth showing, e.g. `gguf.version`, `gguf.alignment`.
     public var properties: [String: String]
+    /// The computation graph, for formats that carry one.
+    public var graph: Graph?
 
     public init(
         path: String, format: ModelFormat, sources: [SourceFile] = [], tensors: [TensorInfo] = [],
-        metadata: [MetadataEntry] = [], issues: [LoadIssue] = [], properties: [String: String] = [:]
+        metadata: [MetadataEntry] = [], issues: [LoadIssue] = [], properties: [String: String] = [:], graph: Graph? = nil
     ) {
         self.path = path
         self.format = format
@@ -22,6 +24,7 @@ public struct Model: Sendable {
         self.metadata = metadata
         self.issues = issues
         self.properties = properties
+        self.graph = graph
     }
 
     /// Total parameter count over tensors with a known shape.
@@ -29,6 +32,11 @@ public struct Model: Sendable {
 
     /// Total stored bytes of all tensors.
     public var tensorBytes: UInt64 { tensors.reduce(0) { $0 &+ $1.storage.byteCount } }
+
+    /// The parsed config.json of a model folder, if there is one.
+    public var config: JSONValue? {
+        if case .json(let json)? = metadata("config.json") { json } else { nil }
+    }
 
     /// The metadata value for `key`, if present.
     public func metadata(_ key: String) -> MetadataValue? { metadata.first { $0.key == key }?.value }

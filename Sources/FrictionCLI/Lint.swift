@@ -1,0 +1,138 @@
+import ArgumentParser
+import FrictionCore
+import FrictionLoaders
+import FrictionReport
+import FrictionRules
+
+/// `friction lint PATH...`: load each input, run the rule catalog, report findings.
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lint model files and folders for pipeline friction.",
+        discussion: """
+            Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; \
+            2 usage, configuration or load error (an input that could not be read completely never exits 0).
+            Configuration is read from the nearest .friction.yml above the first input unless --config is given.
+            """
+    )
+
+    @Argument(help: "Model files or folders.")
+    var paths: [String]
+
+    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String = "text"
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Lowest severity that makes the exit code 1: error, warning, info or never (default error).")
+    var failOn: String?
+
+    @Option(help: "Only these rule codes, code prefixes or names (comma-separated, repeatable).")
+    var select: [String] = []
+
+    @Option(help: "Skip these rule codes, code prefixes or names (comma-separated, repeatable).")
+    var ignore: [String] = []
+
+    @Option(help: "A deployment target, e.g. gpu=a100,runtime=vllm@0.11 (repeatable).")
+    var target: [String] = []
+
+    @Option(help: "Configuration file (default: nearest .friction.yml).")
+    var config: String?
+
+    @Option(help: "Report only findings not in this baseline file.")
+    var baseline: String?
+
+    @Option(help: "Write all current findings to this baseline file.")
+    var writeBaseline: String?
+
+    @Option(help: "Extra rule files (user rules using generic check kinds; repeatable).")
+    var rules: [String] = []
+
+    @Option(help: "Rules directory (default: the bundled rules/).")
+    var rulesDir: String?
+
+    @Option(help: "Cap on bytes produced by decompressing one input (default 4 GiB).")
+    var maxDecompressed: UInt64?
+
+    func run() throws {
+        let setup = try LintSetup(paths: paths, config: config, rulesDir: rulesDir, extraRules: rules, select: select,
+                                  ignore: ignore, targets: target, baseline: baseline, failOn: failOn)
+        guard let reportFormat = ReportFormat(rawValue: format) else {
+            throw ValidationError("unknown --format \(format); use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var options = LoadOptions()
+        if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
+        var inputs: [InputResult] = []
+        for path in paths where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
+            do throws(LoadError) {
+                inputs.append(setup.linter.lint(path: path, model: try ModelLoader.load(path, options: options), error: nil))
+            } catch {
+                inputs.append(setup.linter.lint(path: path, model: nil, error: error))
+            }
+        }
+        let command = (["friction"] + CommandLine.arguments.dropFirst()).map(shellQuote).joined(separator: " ")
+        let report = LintReport(inputs: inputs, rules: setup.linter.rules, targets: setup.linter.targets, command: command,
+                                failOn: setup.failOn, toolVersion: FrictionVersion.current)
+        if let writeBaseline {
+            try writeFile(writeBaseline, Baseline.document(report.findings).serialized(indent: 2) + "\n")
+        }
+        let text = reportFormat.reporter(style: output == nil ? Style.forDescriptor(1) : Style(enabled: false)).render(report)
+        if let output { try writeFile(output, text) } else { FileHandleOutput.standardOutput(text) }
+        let unreadable = inputs.filter { $0.error != nil }.count
+        if unreadable > 0 || output != nil {
+            FileHandleOutput.standardError(ReportSummaryLine.line(report) + (output.map { " (report: \($0))" } ?? "") + "\n")
+        }
+        if report.hasLoadErrors { throw ExitCode(2) }
+        if report.failsThreshold { throw ExitCode(1) }
+    }
+}
+
+/// Configuration, catalog, targets and baseline resolved from options and `.friction.yml`.
+struct LintSetup {
+    var configuration: Configuration
+    var linter: Linter
+    var failOn: Severity?
+
+    init(paths: [String], config: String?, rulesDir: String?, extraRules: [String], select: [String], ignore: [String],
+         targets: [String], baseline: String?, failOn: String?) throws {
+        do throws(RuleFileError) {
+            var configuration = Configuration()
+            if let path = config ?? paths.first.flatMap(Configuration.find(from:)) {
+                configuration = try Configuration.load(path: path)
+            }
+            let split = { (list: [String]) in list.flatMap { $0.split(separator: ",").map { String($0.filter { $0 != " " }) } } }
+            if !select.isEmpty { configuration.select = split(select) }
+            if !ignore.isEmpty { configuration.ignore += split(ignore) }
+            if !targets.isEmpty { configuration.targets = targets }
+            guard let directory = rulesDir ?? RuleCatalog.locateBundled() else {
+                throw RuleFileError(file: "friction", line: nil, message: "cannot find the rules directory; pass --rules-dir or set FRICTION_RULES")
+            }
+            let base = configuration.file.map { f in f.contains("/") ? String(f[..<(f.lastIndex(of: "/") ?? f.endIndex)]) : "." }
+            let configRules = configuration.rules.map { r in r.hasPrefix("/") || base == nil ? r : base! + "/" + r }
+            let catalog = try RuleCatalog.load(directory: directory, extraFiles: configRules + extraRules)
+            var parsedTargets: [Target] = []
+            for spec in configuration.targets {
+                do throws(ParamError) { parsedTargets.append(try Target.parse(spec, knowledge: catalog.knowledge)) } catch {
+                    throw RuleFileError(file: "--target \(spec)", line: nil, message: error.message)
+                }
+            }
+            let baselineFile = baseline ?? configuration.baseline
+            let loadedBaseline = try baselineFile.map { path throws(RuleFileError) in try Baseline.load(path: path) }
+            linter = try Linter(catalog: catalog, configuration: configuration, targets: parsedTargets, baseline: loadedBaseline)
+            let threshold = failOn ?? configuration.failOn ?? "error"
+            switch threshold {
+            case "never": self.failOn = nil
+            default:
+                guard let s = Severity(rawValue: threshold) else { throw RuleFileError(file: "--fail-on", line: nil, message: "must be error, warning, info or never") }
+                self.failOn = s
+            }
+            self.configuration = configuration
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+func shellQuote(_ s: String) -> String {
+    s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,@:+".contains($0) } && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

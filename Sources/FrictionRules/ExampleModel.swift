@@ -1,0 +1,144 @@
+import FrictionAnalysis
+import FrictionCore
+
+/// Builds models from the compact descriptions in rule examples, so every rule's examples run
+/// as tests without binary fixtures:
+///
+/// ```yaml
+/// model:
+///   format: hf-folder            # safetensors (default), gguf, npy, npz, hf-folder
+///   config: {torch_dtype: bfloat16}
+///   metadata: {general.architecture: llama}
+///   tensors: [{name: w, dtype: F32, shape: [4, 4], file: model.safetensors}]
+///   issues: [{code: st-unaligned-header}]
+///   load_error: {code: gguf-block-size, offset: 200}
+///   graph: {opset: {"": 17}, nodes: [{op: Gelu, name: n0}]}
+/// ```
+public enum ExampleModel {
+    public struct Built: Sendable {
+        public var model: Model?
+        public var error: LoadError?
+    }
+
+    public static func build(_ spec: JSONValue, path: String = "example") throws(ParamError) -> Built {
+        let formatName = spec["format"]?.stringValue ?? "safetensors"
+        guard let format = ModelFormat(rawValue: formatName) else { throw ParamError("unknown example format '\(formatName)'") }
+        let defaultFile = format == .folder ? "\(path)/model.safetensors" : path
+        if let e = spec["load_error"] {
+            let code = e["code"]?.stringValue ?? "io-error"
+            return Built(model: nil, error: LoadError(code, e["message"]?.stringValue ?? "synthesized load error", file: path,
+                                                      offset: e["offset"]?.int64Value.map(UInt64.init), path: e["path"]?.stringValue))
+        }
+        var model = Model(path: path, format: format)
+        if let config = spec["config"] {
+            model.metadata.append(MetadataEntry(key: "config.json", value: .json(config), location: Location(file: "\(path)/config.json")))
+        }
+        if case .object(let entries)? = spec["metadata"] {
+            for e in entries {
+                model.metadata.append(MetadataEntry(key: e.key, value: metadataValue(e.value, gguf: format == .gguf),
+                                                    location: Location(file: defaultFile)))
+            }
+        }
+        var offsets: [String: UInt64] = [:]
+        if case .array(let tensors)? = spec["tensors"] {
+            for t in tensors {
+                guard let name = t["name"]?.stringValue, let typeName = t["dtype"]?.stringValue else {
+                    throw ParamError("an example tensor needs name and dtype")
+                }
+                guard let type = elementType(typeName) else { throw ParamError("unknown dtype '\(typeName)' in example tensor \(name)") }
+                var dims: [UInt64] = []
+                if case .array(let ds)? = t["shape"] { dims = ds.compactMap { $0.int64Value.map { UInt64(max(0, $0)) } } }
+                let file = t["file"]?.stringValue.map { format == .folder ? "\(path)/\($0)" : $0 } ?? defaultFile
+                let count = Shape.checkedProduct(dims) ?? 0
+                let bytes = type.byteCount(elements: count) ?? 0
+                let begin = offsets[file, default: 0]
+                offsets[file] = begin + bytes
+                let stored: String = switch type {
+                case .dtype(let d): d.traits.safetensors ?? d.rawValue
+                case .ggml(let g): g.name
+                case .unknown(let u): u
+                }
+                model.tensors.append(TensorInfo(name: name, type: type, storedType: stored, shape: Shape(fixed: dims),
+                                                storage: TensorStorage(file: file, range: begin..<(begin + bytes))))
+            }
+        }
+        for file in offsets.keys.sorted() {
+            model.sources.append(SourceFile(path: file, format: format == .folder ? .safetensors : format, size: offsets[file] ?? 0))
+        }
+        if case .array(let issues)? = spec["issues"] {
+            for i in issues {
+                model.issues.append(LoadIssue(code: i["code"]?.stringValue ?? "issue", message: i["message"]?.stringValue ?? "synthesized issue",
+                                              location: Location(file: defaultFile, offset: i["offset"]?.int64Value.map(UInt64.init), path: i["path"]?.stringValue)))
+            }
+        }
+        if let g = spec["graph"] {
+            var graph = Graph()
+            if case .object(let opsets)? = g["opset"] { for o in opsets { graph.opsetImports[o.key] = o.value.int64Value ?? 0 } }
+            graph.irVersion = g["ir_version"]?.int64Value
+            if case .array(let nodes)? = g["nodes"] {
+                for (i, n) in nodes.enumerated() {
+                    var attributes: [String: JSONValue] = [:]
+                    if case .object(let attrs)? = n["attributes"] { for a in attrs { attributes[a.key] = a.value } }
+                    graph.nodes.append(GraphNode(name: n["name"]?.stringValue ?? "node_\(i)", opType: n["op"]?.stringValue ?? "",
+                                                 domain: n["domain"]?.stringValue ?? "", attributes: attributes))
+                }
+            }
+            model.graph = graph
+        }
+        return Built(model: model, error: nil)
+    }
+
+    /// A dtype by canonical name, safetensors name or ggml name.
+    public static func elementType(_ name: String) -> ElementType? {
+        if let d = DType(rawValue: name) { return .dtype(d) }
+        if let d = DType.fromSafetensors(name) { return .dtype(d) }
+        if let g = GGMLType.named(name) { return g.element.map { _ in .ggml(g) } ?? .ggml(g) }
+        return nil
+    }
+
+    /// GGUF-typed values from plain YAML: ints → UINT32 (INT32 if negative, 64-bit if large),
+    /// floats → FLOAT32, arrays by their first element; `{type: UINT64, value: 5}` is explicit.
+    static func metadataValue(_ v: JSONValue, gguf: Bool) -> MetadataValue {
+        if let type = v["type"]?.stringValue, let value = v["value"] {
+            switch type {
+            case "UINT64": return .uint64(UInt64(clamping: value.int64Value ?? 0))
+            case "INT64": return .int64(value.int64Value ?? 0)
+            case "FLOAT64": return .float64(value.doubleValue ?? 0)
+            case "UINT8": return .uint8(UInt8(clamping: value.int64Value ?? 0))
+            case "INT32": return .int32(Int32(clamping: value.int64Value ?? 0))
+            default: return metadataValue(value, gguf: gguf)
+            }
+        }
+        guard gguf else { return v.stringValue.map(MetadataValue.string) ?? .json(v) }
+        switch v {
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .int(let i): return i < 0 ? (i >= Int64(Int32.min) ? .int32(Int32(i)) : .int64(i)) : (i <= Int64(UInt32.max) ? .uint32(UInt32(i)) : .uint64(UInt64(i)))
+        case .uint(let u): return .uint64(u)
+        case .double(let d): return .float32(Float(d))
+        case .array(let items):
+            let values = items.map { metadataValue($0, gguf: true) }
+            let type = values.first.map(metadataType) ?? .uint32
+            return .array(type, values)
+        default: return .json(v)
+        }
+    }
+
+    static func metadataType(_ v: MetadataValue) -> MetadataType {
+        switch v {
+        case .uint8: .uint8
+        case .int8: .int8
+        case .uint16: .uint16
+        case .int16: .int16
+        case .uint32: .uint32
+        case .int32: .int32
+        case .uint64: .uint64
+        case .int64: .int64
+        case .float32: .float32
+        case .float64: .float64
+        case .bool: .bool
+        case .string, .json: .string
+        case .array: .array
+        }
+    }
+}
