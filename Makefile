@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_DEBUG = .build/debug/friction
 BIN_RELEASE = .build/release/friction
-DEMO_REPORT ?= friction-report.txt
+DEMO_REPORT ?= friction-report.html
 
 .PHONY: all bootstrap build release test demo bench fixtures clean
 
@@ -22,10 +22,11 @@ test: bootstrap
 	$(SWIFT) test --skip-build
 
 demo: build
-	@echo "== friction inspect fixtures/demo (report: $(DEMO_REPORT))"
-	@$(BIN_DEBUG) inspect fixtures/demo/* | tee $(DEMO_REPORT)
-	@$(BIN_DEBUG) inspect --format json fixtures/demo/* > $(DEMO_REPORT:.txt=.json)
-	@echo "== wrote $(DEMO_REPORT) and $(DEMO_REPORT:.txt=.json)"
+	@echo "== friction lint fixtures/demo/*  (the demo models carry friction on purpose: lint exits 1)"
+	@$(BIN_DEBUG) lint fixtures/demo/*; rc=$$?; \
+	  if [ $$rc -ne 1 ]; then echo "demo: expected exit code 1 (findings), got $$rc" >&2; exit 1; fi
+	@$(BIN_DEBUG) lint fixtures/demo/* --format html --output $(DEMO_REPORT) --fail-on never
+	@echo "== wrote $(DEMO_REPORT): open it in a browser"
 
 bench: release
 	scripts/bench
