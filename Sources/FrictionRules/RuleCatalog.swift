@@ -10,6 +10,13 @@ public struct RuleCatalog: Sendable {
     /// The rules directory the catalog came from.
     public var directory: String
 
+    /// A catalog of already-parsed rules (tests, single-rule runs).
+    public init(rules: [Rule], knowledge: Knowledge, directory: String) {
+        self.rules = rules
+        self.knowledge = knowledge
+        self.directory = directory
+    }
+
     /// The bundled rules directory: `$FRICTION_RULES`, then `share/friction/rules` beside the
     /// executable's prefix, then the nearest `rules/` holding `schema.json` above the
     /// executable or the working directory.

@@ -15,6 +15,9 @@ public struct YAMLDocument: Sendable {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
+            if case .duplicatedKeysInMapping(let duplicates, _)? = error as? YamlError, let key = duplicates.first {
+                throw RuleFileError(file: file, line: secondLine(startingWith: key + ":", in: text), message: "key '\(key)' appears twice")
+            }
             throw RuleFileError(file: file, line: YAMLDocument.line(in: error), message: "not valid YAML: \(error)")
         }
         guard let node else { return YAMLDocument(file: file, root: .null, lines: [:]) }
@@ -99,6 +102,16 @@ public struct YAMLDocument: Sendable {
     /// JSON-pointer escaping of one key.
     static func escape(_ key: String) -> String {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    /// The 1-based line of the second line whose content starts with `prefix`.
+    static func secondLine(startingWith prefix: String, in text: String) -> Int? {
+        var seen = 0
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.drop { $0 == " " || $0 == "-" }
+            if content.hasPrefix(prefix) { seen += 1; if seen == 2 { return i + 1 } }
+        }
+        return nil
     }
 
     private static func line(in error: Error) -> Int? {
