@@ -156,7 +156,8 @@ public struct Knowledge: Sendable {
         if case .object(let types)? = row["ggml_types"] {
             for t in types {
                 let s = t.value["since"]?.stringValue ?? t.value.stringValue
-                since[t.key] = s.flatMap(Version.init)
+                let everyBuild = t.value["loadable_by_all_gguf_builds"] == .bool(true)
+                since[t.key] = everyBuild ? Version("b0") : s.flatMap(Version.init)
                 if let r = t.value["removed_in"]?.stringValue, let rv = Version(r) { removed[t.key] = rv }
             }
         }

@@ -24,6 +24,20 @@ import Testing
         for type in GGMLType.all { #expect(llama.ggmlTypesSince.keys.contains(type.name), "\(type.name)") }
     }
 
+    @Test func llamaCppTypeIDsMatchTheGGMLTable() throws {
+        let doc = try YAMLDocument.load(path: Fixtures.rulesDirectory + "/knowledge/runtimes.yaml")
+        guard case .array(let runtimes) = doc.root["runtimes"] ?? .null,
+              case .object(let types)? = runtimes.first(where: { $0["id"]?.stringValue == "llama.cpp" })?["ggml_types"] else {
+            Issue.record("no llama.cpp ggml_types"); return
+        }
+        #expect(types.count >= GGMLType.all.count)
+        for t in types {
+            guard let id = t.value["id"]?.int64Value else { Issue.record("\(t.key) has no id"); continue }
+            let name = GGMLType.withID(UInt32(id))?.name ?? GGMLType.removed[UInt32(id)]
+            #expect(name == t.key, "ggml id \(id) is \(name ?? "unknown") in the code, \(t.key) in the knowledge base")
+        }
+    }
+
     @Test func familiesAreDefinedWhereverTheyAreUsed() {
         let families = Set(Self.knowledge.families.map(\.id))
         #expect(families.count >= 9)
