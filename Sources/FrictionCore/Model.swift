@@ -12,6 +12,8 @@ public struct Model: Sendable {
     public var properties: [String: String]
     /// The computation graph, for formats that carry one.
     public var graph: Graph?
+    /// Model-local functions (ONNX).
+    public var functions: [GraphFunction] = []
 
     public init(
         path: String, format: ModelFormat, sources: [SourceFile] = [], tensors: [TensorInfo] = [],

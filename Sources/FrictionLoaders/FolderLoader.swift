@@ -7,7 +7,7 @@ enum FolderLoader {
     /// Config documents kept as metadata when present.
     static let configFiles = ["config.json", "generation_config.json"]
     /// Files friction recognises but does not read yet; listed as issues so nothing is silently skipped.
-    static let unreadExtensions: Set<String> = ["bin", "pt", "pth", "ckpt", "h5", "keras", "onnx", "pb", "tflite", "msgpack"]
+    static let unreadExtensions: Set<String> = ["bin", "pt", "pth", "ckpt", "h5", "keras", "pb", "tflite", "msgpack"]
 
     static func load(_ path: String, options: LoadOptions) throws(LoadError) -> Model {
         let entries: [String]

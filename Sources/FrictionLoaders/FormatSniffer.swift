@@ -2,7 +2,7 @@ import FrictionCore
 
 /// The file-level formats recognised by content.
 enum FileKind: String, CaseIterable {
-    case zstd, gguf, npy, zip, safetensors
+    case zstd, gguf, npy, zip, safetensors, onnx
 }
 
 /// Chooses a loader by the first bytes of a file. When the content is not conclusive (a
@@ -16,11 +16,12 @@ enum FormatSniffer {
         (.npy, NpyHeader.matches),
         (.zip, ZipArchive.matches),
         (.safetensors, SafetensorsLoader.matches),
+        (.onnx, ONNXLoader.matches),
     ]
 
     /// Extension fallbacks for content that matched no magic.
     static let extensions: [String: FileKind] = [
-        "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd,
+        "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd, "onnx": .onnx,
     ]
 
     /// The name of the stream inside `name.zst`, for the extension fallback.

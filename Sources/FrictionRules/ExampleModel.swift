@@ -77,8 +77,10 @@ public enum ExampleModel {
             graph.irVersion = g["ir_version"]?.int64Value
             if case .array(let nodes)? = g["nodes"] {
                 for (i, n) in nodes.enumerated() {
-                    var attributes: [String: JSONValue] = [:]
-                    if case .object(let attrs)? = n["attributes"] { for a in attrs { attributes[a.key] = a.value } }
+                    var attributes: [NodeAttribute] = []
+                    if case .object(let attrs)? = n["attributes"] {
+                        for a in attrs { attributes.append(NodeAttribute(name: a.key, value: attributeValue(a.value))) }
+                    }
                     graph.nodes.append(GraphNode(name: n["name"]?.stringValue ?? "node_\(i)", opType: n["op"]?.stringValue ?? "",
                                                  domain: n["domain"]?.stringValue ?? "", attributes: attributes))
                 }
@@ -86,6 +88,21 @@ public enum ExampleModel {
             model.graph = graph
         }
         return Built(model: model, error: nil)
+    }
+
+    /// ONNX attribute values from plain YAML: ints, floats, strings and lists of them.
+    static func attributeValue(_ v: JSONValue) -> AttributeValue {
+        switch v {
+        case .int(let i): return .int(i)
+        case .uint(let u): return .int(Int64(clamping: u))
+        case .double(let d): return .float(Float(d))
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .array(let items):
+            if items.allSatisfy({ if case .int = $0 { true } else { false } }) { return .ints(items.compactMap(\.int64Value)) }
+            if items.allSatisfy({ $0.doubleValue != nil }) { return .floats(items.compactMap { $0.doubleValue.map(Float.init) }) }
+            return .strings(items.map { Array(($0.stringValue ?? $0.serialized()).utf8) })
+        default: return .string(Array((v.stringValue ?? v.serialized()).utf8))
+        }
     }
 
     /// A dtype by canonical name, safetensors name or ggml name.

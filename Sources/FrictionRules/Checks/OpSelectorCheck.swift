@@ -47,7 +47,7 @@ struct OpSelectorCheck: CheckKind {
 
     func evaluate(_ context: CheckContext) -> [Hit] {
         guard let graph = context.model.graph else { return [] }
-        let opset = graph.opsetImports[""] ?? graph.opsetImports["ai.onnx"]
+        let opset = graph.defaultOpset
         if let opsetMin, (opset ?? 0) < opsetMin { return [] }
         if let opsetMax, (opset ?? .max) > opsetMax { return [] }
         var hits: [Hit] = []
@@ -57,7 +57,7 @@ struct OpSelectorCheck: CheckKind {
             if customDomains, Self.standardDomains.contains(node.domain) { continue }
             if let nodeName, !Glob.matches(nodeName, node.name) { continue }
             if let attribute {
-                let actual = node.attributes[attribute.name]
+                let actual = node.attribute(attribute.name)?.json
                 let ok: Bool = switch attribute.op {
                 case "exists": actual != nil
                 case "missing": actual == nil
@@ -68,7 +68,7 @@ struct OpSelectorCheck: CheckKind {
                 }
                 if !ok { continue }
             }
-            hits.append(Hit(location: Location(file: context.model.path, path: node.name),
+            hits.append(Hit(location: Location(file: context.model.path, offset: node.offset, path: node.name.isEmpty ? node.opType : node.name),
                             values: ["node": node.name, "op": node.opType, "domain": node.domain.isEmpty ? "ai.onnx" : node.domain,
                                      "opset": opset.map(String.init) ?? "?"]))
         }
