@@ -25,18 +25,18 @@ let package = Package(
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", .product(name: "Yams", package: "Yams")]),
-        .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionRules"]),
+        .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
         .executableTarget(
             name: "FrictionCLI",
             dependencies: [
-                "FrictionCore", "FrictionLoaders", "FrictionRules", "FrictionReport",
+                "FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionRules", "FrictionReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore"]),
         .testTarget(name: "FrictionCoreTests", dependencies: ["FrictionCore", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionLoadersTests",
-            dependencies: ["FrictionCore", "FrictionLoaders", "FrictionTestSupport"]),
+            dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionRulesTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules", "FrictionLoaders", "FrictionReport", "FrictionTestSupport"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrictionAnalysis
 import FrictionCore
 import FrictionLoaders
 import FrictionReport
@@ -40,14 +41,20 @@ struct Inspect: ParsableCommand {
                 errors.append(error)
             }
         }
+        var graphs: [String: GraphSummary] = [:]
+        for model in models {
+            guard let graph = model.graph else { continue }
+            let inference = ShapeInference.infer(graph, values: ReaderValues(reader: TensorReader()))
+            graphs[model.path] = GraphSummary(model: model, graph: graph, inference: inference)
+        }
         let errorStyle = Style.forDescriptor(2)
         for error in errors { FileHandleOutput.standardError(errorStyle.red("error") + ": \(error)\n") }
         switch format {
         case .json:
-            FileHandleOutput.standardOutput(InspectJSON.document(models: models, errors: errors, full: full).serialized(indent: 2) + "\n")
+            FileHandleOutput.standardOutput(InspectJSON.document(models: models, errors: errors, full: full, graphs: graphs).serialized(indent: 2) + "\n")
         case .text:
             let style = Style.forDescriptor(1)
-            FileHandleOutput.standardOutput(models.map { InspectText.render($0, style: style) }.joined(separator: "\n"))
+            FileHandleOutput.standardOutput(models.map { InspectText.render($0, style: style, graph: graphs[$0.path]) }.joined(separator: "\n"))
         }
         if !errors.isEmpty { throw ExitCode(2) }
     }

@@ -119,6 +119,7 @@ struct LintSetup {
             let baselineFile = baseline ?? configuration.baseline
             let loadedBaseline = try baselineFile.map { path throws(RuleFileError) in try Baseline.load(path: path) }
             linter = try Linter(catalog: catalog, configuration: configuration, targets: parsedTargets, baseline: loadedBaseline)
+            linter.values = ReaderValues(reader: TensorReader(maxElements: 1 << 20))
             let threshold = failOn ?? configuration.failOn ?? "error"
             switch threshold {
             case "never": self.failOn = nil

@@ -9,10 +9,14 @@ public enum InspectJSON {
     /// Arrays longer than this are summarised (count + head) unless `full` is set.
     public static let arrayHead = 16
 
-    public static func document(models: [Model], errors: [LoadError], full: Bool = false) -> JSONValue {
+    public static func document(models: [Model], errors: [LoadError], full: Bool = false, graphs: [String: GraphSummary] = [:]) -> JSONValue {
         .object([
             ("schema", .string(schema)),
-            ("inputs", .array(models.map { model($0, full: full) })),
+            ("inputs", .array(models.map { m in
+                guard let g = graphs[m.path], case .object(var members) = model(m, full: full) else { return model(m, full: full) }
+                members.append(JSONMember(key: "graph", value: g.json))
+                return .object(members)
+            })),
             ("errors", .array(errors.map(error))),
         ])
     }
@@ -39,6 +43,14 @@ public enum InspectJSON {
         return .object(members)
     }
 
+    /// A dimension as JSON: a number, or the symbol's name.
+    static func dim(_ d: Dim) -> JSONValue {
+        switch d {
+        case .fixed(let n): .uint(n)
+        case .symbolic(let s): .string(s)
+        }
+    }
+
     static func source(_ s: SourceFile) -> JSONValue {
         .object([
             ("path", .string(s.path)), ("format", .string(s.format.rawValue)), ("size", .uint(s.size)),
@@ -49,12 +61,7 @@ public enum InspectJSON {
     static func tensor(_ t: TensorInfo) -> JSONValue {
         .object([
             ("name", .string(t.name)), ("dtype", .string(t.type.description)), ("stored_dtype", .string(t.storedType)),
-            ("shape", .array(t.shape.dims.map { dim in
-                switch dim {
-                case .fixed(let n): .uint(n)
-                case .symbolic(let s): .string(s)
-                }
-            })),
+            ("shape", .array(t.shape.dims.map(dim))),
             ("parameters", t.parameterCount.map(JSONValue.uint) ?? .null), ("bytes", .uint(t.storage.byteCount)),
             ("file", .string(t.storage.file)), ("begin", .uint(t.storage.range.lowerBound)), ("end", .uint(t.storage.range.upperBound)),
             ("container", t.storage.container.map(JSONValue.string) ?? .null),

@@ -8,7 +8,7 @@ public enum InspectText {
     /// Strings longer than this are cut with an ellipsis and their length.
     public static let stringHead = 120
 
-    public static func render(_ model: Model, style: Style) -> String {
+    public static func render(_ model: Model, style: Style, graph: GraphSummary? = nil) -> String {
         var lines: [String] = []
         let summary = "\(model.tensors.count) tensor\(model.tensors.count == 1 ? "" : "s"), \(Units.count(model.parameterCount)) parameters, \(Units.bytes(model.tensorBytes))"
         lines.append(style.bold(model.path) + "  " + style.cyan(model.format.rawValue) + "  " + summary)
@@ -20,6 +20,7 @@ public enum InspectText {
             }
             lines.append(text)
         }
+        if let graph { lines += graph.lines(style: style) }
         lines.append("")
         lines += tensorTable(model).render(header: style.dim)
         lines.append("")

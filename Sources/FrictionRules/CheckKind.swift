@@ -23,12 +23,16 @@ public struct CheckContext: Sendable {
     public let knowledge: Knowledge
     /// The load error, when the input could not be read (only `load-problem` checks look at it).
     public let loadError: LoadError?
+    /// Values of small tensors, for checks that look at constants.
+    public let values: any TensorValues
 
-    public init(facts: ModelFacts, targets: [Target], knowledge: Knowledge, loadError: LoadError? = nil) {
+    public init(facts: ModelFacts, targets: [Target], knowledge: Knowledge, loadError: LoadError? = nil,
+                values: any TensorValues = NoTensorValues()) {
         self.facts = facts
         self.targets = targets
         self.knowledge = knowledge
         self.loadError = loadError
+        self.values = values
     }
 
     public var model: Model { facts.model }

@@ -14,6 +14,14 @@ public enum CheckRegistry {
         TiedEmbeddingsCheck.self,
         ConfigTensorConsistencyCheck.self,
         TargetMemoryFitCheck.self,
+        ONNXVersionSupportCheck.self,
+        GraphDeadCodeCheck.self,
+        DynamicDimsCheck.self,
+        ProtobufSizeCheck.self,
+        ConstantRangeCheck.self,
+        DecomposedLayerNormCheck.self,
+        QDQParamsCheck.self,
+        ONNXOpSupportCheck.self,
     ]
 
     /// The kind with this id.

@@ -18,6 +18,17 @@ public enum ExampleModel {
     public struct Built: Sendable {
         public var model: Model?
         public var error: LoadError?
+        /// Values given inline for example tensors (`values: [...]`), by tensor name.
+        public var values = ExampleValues(byName: [:])
+    }
+
+    /// The inline values of an example's tensors.
+    public struct ExampleValues: TensorValues {
+        public var byName: [String: [JSONValue]]
+        public func int64s(_ tensor: TensorInfo) -> [Int64]? {
+            byName[tensor.name]?.map { $0.int64Value ?? Int64(exactly: ($0.doubleValue ?? 0).rounded()) ?? 0 }
+        }
+        public func doubles(_ tensor: TensorInfo) -> [Double]? { byName[tensor.name]?.compactMap(\.doubleValue) }
     }
 
     public static func build(_ spec: JSONValue, path: String = "example") throws(ParamError) -> Built {
@@ -40,8 +51,12 @@ public enum ExampleModel {
             }
         }
         var offsets: [String: UInt64] = [:]
-        if case .array(let tensors)? = spec["tensors"] {
-            for t in tensors {
+        var built = Built(model: nil, error: nil)
+        var tensorSpecs: [JSONValue] = []
+        if case .array(let tensors)? = spec["tensors"] { tensorSpecs += tensors }
+        if case .array(let inits)? = spec["graph"]?["initializers"] { tensorSpecs += inits }
+        do {
+            for t in tensorSpecs {
                 guard let name = t["name"]?.stringValue, let typeName = t["dtype"]?.stringValue else {
                     throw ParamError("an example tensor needs name and dtype")
                 }
@@ -60,6 +75,7 @@ public enum ExampleModel {
                 }
                 model.tensors.append(TensorInfo(name: name, type: type, storedType: stored, shape: Shape(fixed: dims),
                                                 storage: TensorStorage(file: file, range: begin..<(begin + bytes))))
+                if case .array(let vs)? = t["values"] { built.values.byName[name] = vs }
             }
         }
         for file in offsets.keys.sorted() {
@@ -75,6 +91,11 @@ public enum ExampleModel {
             var graph = Graph()
             if case .object(let opsets)? = g["opset"] { for o in opsets { graph.opsetImports[o.key] = o.value.int64Value ?? 0 } }
             graph.irVersion = g["ir_version"]?.int64Value
+            var initializerNames = Set<String>()
+            if case .array(let inits)? = g["initializers"] { initializerNames = Set(inits.compactMap { $0["name"]?.stringValue }) }
+            graph.initializers = model.tensors.filter { initializerNames.contains($0.name) }
+            graph.inputs = valueInfos(g["inputs"])
+            graph.outputs = valueInfos(g["outputs"])
             if case .array(let nodes)? = g["nodes"] {
                 for (i, n) in nodes.enumerated() {
                     var attributes: [NodeAttribute] = []
@@ -82,12 +103,27 @@ public enum ExampleModel {
                         for a in attrs { attributes.append(NodeAttribute(name: a.key, value: attributeValue(a.value))) }
                     }
                     graph.nodes.append(GraphNode(name: n["name"]?.stringValue ?? "node_\(i)", opType: n["op"]?.stringValue ?? "",
-                                                 domain: n["domain"]?.stringValue ?? "", attributes: attributes))
+                                                 domain: n["domain"]?.stringValue ?? "", inputs: Knowledge.strings(n["inputs"]),
+                                                 outputs: Knowledge.strings(n["outputs"]), attributes: attributes))
                 }
             }
             model.graph = graph
         }
-        return Built(model: model, error: nil)
+        built.model = model
+        return built
+    }
+
+    /// Graph inputs/outputs: `{name, dtype, shape}` with string dims as symbols.
+    static func valueInfos(_ v: JSONValue?) -> [ValueInfo] {
+        guard case .array(let items)? = v else { return [] }
+        return items.map { item in
+            var dims: [Dim] = []
+            if case .array(let ds)? = item["shape"] {
+                dims = ds.map { d in d.int64Value.map { Dim.fixed(UInt64(max(0, $0))) } ?? .symbolic(d.stringValue ?? "?") }
+            }
+            let type = item["dtype"]?.stringValue.flatMap(elementType)
+            return ValueInfo(name: item["name"]?.stringValue ?? "", type: .tensor(type, item["shape"] == nil ? nil : Shape(dims)))
+        }
     }
 
     /// ONNX attribute values from plain YAML: ints, floats, strings and lists of them.

@@ -65,6 +65,18 @@ public struct RuntimeInfo: Sendable, Hashable {
     }
 }
 
+/// One runtime version's ONNX operator table (onnx-operators.yaml).
+public struct OpSupportTable: Sendable, Hashable {
+    public var since: Version
+    /// Supported default-domain ops with their element types (empty set: types not listed).
+    public var ops: [String: Set<String>]
+    public var restrictions: [String: [String]]
+    public var unsupported: Set<String>
+    /// Supported ops of other domains (e.g. com.microsoft contrib ops).
+    public var domainOps: [String: Set<String>]
+    public var source: String
+}
+
 /// The knowledge base: GPUs, architecture families, runtimes and dtype facts, read from
 /// `rules/knowledge/*.yaml`. Every row there names its source.
 public struct Knowledge: Sendable {
@@ -73,6 +85,17 @@ public struct Knowledge: Sendable {
     public var runtimes: [RuntimeInfo] = []
     /// dtypes.yaml rows by dtype name, as read.
     public var dtypes: [String: JSONValue] = [:]
+    /// ONNX operator tables by runtime id, oldest first.
+    public var onnxOps: [String: [OpSupportTable]] = [:]
+    /// First opset of each standard ONNX op.
+    public var onnxOpSince: [String: Int64] = [:]
+
+    /// The operator table in force for a runtime version (latest `since` ≤ version; newest when nil).
+    public func opTable(runtime: String, version: Version?) -> OpSupportTable? {
+        guard let tables = onnxOps[runtime] else { return nil }
+        guard let version else { return tables.last }
+        return tables.last { $0.since <= version }
+    }
 
     public init() {}
 
@@ -115,6 +138,43 @@ public struct Knowledge: Sendable {
             let doc = try YAMLDocument.load(path: runtimes)
             k.runtimes = try array(doc, "runtimes").enumerated().map { i, row throws(RuleFileError) in
                 try runtime(doc, row, "/runtimes/\(i)")
+            }
+        }
+        let ops = directory + "/onnx-operators.yaml"
+        if fileExists(ops) {
+            let doc = try YAMLDocument.load(path: ops)
+            if case .object(let since)? = doc.root["onnx_ops"] {
+                for row in since { if let v = row.value.int64Value ?? row.value["since"]?.int64Value { k.onnxOpSince[row.key] = v } }
+            }
+            if case .array(let runtimes)? = doc.root["runtimes"] {
+                for (i, runtime) in runtimes.enumerated() {
+                    let id = try str(doc, runtime, "id", "/runtimes/\(i)")
+                    var tables: [OpSupportTable] = []
+                    if case .array(let versions)? = runtime["versions"] {
+                        for (j, entry) in versions.enumerated() {
+                            let text = entry["since"].map { $0.stringValue ?? $0.serialized() } ?? ""
+                            guard let v = Version(text) else { throw doc.error("'since' must be a quoted version", at: "/runtimes/\(i)/versions/\(j)/since") }
+                            var table = OpSupportTable(since: v, ops: [:], restrictions: [:], unsupported: Set(strings(entry["unsupported"])),
+                                                       domainOps: [:], source: entry["source"]?.stringValue ?? "")
+                            if case .object(let rows)? = entry["ops"] {
+                                for row in rows {
+                                    table.ops[row.key] = Set(strings(row.value["dtypes"]))
+                                    let r = strings(row.value["restrictions"])
+                                    if !r.isEmpty { table.restrictions[row.key] = r }
+                                }
+                            }
+                            if case .object(let domains)? = entry["contrib_ops"] {
+                                for d in domains {
+                                    var names = Set(strings(d.value))
+                                    if case .object(let m) = d.value { names = Set(m.map(\.key)) }
+                                    table.domainOps[d.key] = names
+                                }
+                            }
+                            tables.append(table)
+                        }
+                    }
+                    k.onnxOps[id.lowercased()] = tables.sorted { $0.since < $1.since }
+                }
             }
         }
         let dtypes = directory + "/dtypes.yaml"

@@ -70,6 +70,8 @@ public struct Linter: Sendable {
     public let knowledge: Knowledge
     let configuration: Configuration
     let baseline: Baseline?
+    /// Reads constants for checks that need values (the CLI passes a file reader).
+    public var values: any TensorValues = NoTensorValues()
 
     /// The rules that will run.
     public var rules: [Rule] { active.map(\.rule) }
@@ -95,7 +97,7 @@ public struct Linter: Sendable {
     public func lint(path: String, model: Model?, error: LoadError?) -> InputResult {
         let pathIgnores = configuration.perPathIgnores.filter { Glob.matches($0.glob, path) }.flatMap(\.codes)
         let facts = ModelFacts(model ?? Model(path: path, format: .safetensors))
-        let context = CheckContext(facts: facts, targets: targets, knowledge: knowledge, loadError: error)
+        let context = CheckContext(facts: facts, targets: targets, knowledge: knowledge, loadError: error, values: values)
         var findings: [Finding] = []
         for a in active {
             if Configuration.names(pathIgnores, a.rule) { continue }

@@ -13,9 +13,10 @@ public enum RuleTester {
                 do throws(ParamError) {
                     let targets = try example.targets.map { spec throws(ParamError) in try Target.parse(spec, knowledge: knowledge) }
                     let built = try ExampleModel.build(example.model, path: "example-\(i)")
-                    let linter: Linter
+                    var linter: Linter
                     do throws(RuleFileError) {
                         linter = try Linter(catalog: catalog, configuration: Configuration(), targets: targets)
+                        linter.values = built.values
                     } catch {
                         problems.append("\(label): \(error)")
                         continue

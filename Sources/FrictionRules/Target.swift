@@ -6,14 +6,20 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
     public var gpu: GPUInfo?
     public var runtime: RuntimeInfo?
     public var runtimeVersion: Version?
+    /// The precision the target runs the model in (`fp32`, `tf32`, `fp16`, `bf16`, `fp8`, `int8`), if stated.
+    public var precision: String?
 
-    public init(gpu: GPUInfo? = nil, runtime: RuntimeInfo? = nil, runtimeVersion: Version? = nil) {
+    /// Precisions a target may name.
+    public static let precisions: Set<String> = ["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"]
+
+    public init(gpu: GPUInfo? = nil, runtime: RuntimeInfo? = nil, runtimeVersion: Version? = nil, precision: String? = nil) {
         self.gpu = gpu
         self.runtime = runtime
         self.runtimeVersion = runtimeVersion
+        self.precision = precision
     }
 
-    /// Parses `gpu=NAME,runtime=ID@VERSION` (either part optional) against the knowledge base.
+    /// Parses `gpu=NAME,runtime=ID@VERSION,precision=fp16` (each part optional) against the knowledge base.
     public static func parse(_ spec: String, knowledge: Knowledge) throws(ParamError) -> Target {
         var target = Target()
         for part in spec.split(separator: ",") {
@@ -35,8 +41,13 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
                     guard let v = Version(idVersion[1]) else { throw ParamError("runtime version '\(idVersion[1])' is not a version") }
                     target.runtimeVersion = v
                 }
+            case "precision":
+                guard precisions.contains(pair[1].lowercased()) else {
+                    throw ParamError("unknown precision '\(pair[1])'; known: \(precisions.sorted().joined(separator: ", "))")
+                }
+                target.precision = pair[1].lowercased()
             default:
-                throw ParamError("unknown target key '\(pair[0])' (expected gpu or runtime)")
+                throw ParamError("unknown target key '\(pair[0])' (expected gpu, runtime or precision)")
             }
         }
         return target
@@ -47,6 +58,7 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
         var parts: [String] = []
         if let gpu { parts.append(gpu.id) }
         if let runtime { parts.append(runtime.id + (runtimeVersion.map { "@\($0)" } ?? "")) }
+        if let precision { parts.append(precision) }
         return parts.joined(separator: " + ")
     }
 

@@ -15,12 +15,12 @@ import Testing
     static func entry(_ path: String) -> JSONValue { entries.first { $0["path"]?.stringValue == path } ?? .null }
 
     static let formats: [String: ModelFormat] = [
-        "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .npz, "folder": .folder,
+        "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .npz, "onnx": .onnx, "folder": .folder,
     ]
 
     @Test func manifestCoversEveryFormat() {
         let seen = Set(Self.entries.compactMap { $0["format"]?.stringValue })
-        #expect(seen.isSuperset(of: ["safetensors", "gguf", "npy", "npz", "folder"]))
+        #expect(seen.isSuperset(of: ["safetensors", "gguf", "npy", "npz", "onnx", "folder"]))
         #expect(Self.entries.contains { $0["zstd_of"] != nil })
     }
 

@@ -24,12 +24,12 @@ import Testing
     @Test(arguments: files)
     func truncatedCopiesFailCleanly(path: String) throws {
         let original = Self.bytes(path)
-        let whole = try original.withUnsafeBytes { raw in try ModelLoader.load(bytes: raw, name: path) }
+        let whole = try original.withUnsafeBytes { raw in try ModelLoader.load(bytes: raw, name: Fixtures.path(path)) }
         let wrapped = whole.sources.first?.encodings.isEmpty == false
         let dataEnd = whole.tensors.map { Int($0.storage.range.upperBound) }.max() ?? 0
         for cut in Self.cutPoints(original.count) {
             let result = original[0..<cut].withUnsafeBytes { raw in
-                Result { () throws(LoadError) in try ModelLoader.load(bytes: raw, name: path) }
+                Result { () throws(LoadError) in try ModelLoader.load(bytes: raw, name: Fixtures.path(path)) }
             }
             if case .success(let model) = result, wrapped || cut < dataEnd || whole.format == .npz {
                 Issue.record("\(path) cut to \(cut) bytes loaded with \(model.tensors.count) tensors")
@@ -48,7 +48,7 @@ import Testing
             let position = Int(generator.next() % UInt64(min(copy.count, 2048)))
             copy[position] = [0x00, 0xFF, copy[position] ^ 0x80, UInt8(truncatingIfNeeded: generator.next())][round % 4]
             let result = copy.withUnsafeBytes { raw in
-                Result { () throws(LoadError) in try ModelLoader.load(bytes: raw, name: path) }
+                Result { () throws(LoadError) in try ModelLoader.load(bytes: raw, name: Fixtures.path(path)) }
             }
             if case .failure(let error) = result { #expect(!error.code.isEmpty && !error.message.isEmpty) }
             outcomes += 1

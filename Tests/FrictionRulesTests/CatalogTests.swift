@@ -64,7 +64,8 @@ import Testing
             for (i, example) in rule.triggering.enumerated() {
                 let built = try ExampleModel.build(example.model, path: "e\(i)")
                 let targets = try example.targets.map { try Target.parse($0, knowledge: knowledge) }
-                let linter = try Linter(catalog: RuleCatalog(rules: [rule], knowledge: knowledge, directory: ""), configuration: Configuration(), targets: targets)
+                var linter = try Linter(catalog: RuleCatalog(rules: [rule], knowledge: knowledge, directory: ""), configuration: Configuration(), targets: targets)
+                linter.values = built.values
                 for finding in linter.lint(path: "e\(i)", model: built.model, error: built.error).findings {
                     let unfilled = placeholders.contains { finding.message.contains("{\($0)}") }
                     #expect(!unfilled, "\(rule.code): unfilled placeholder in '\(finding.message)'")

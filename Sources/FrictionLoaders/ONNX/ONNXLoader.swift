@@ -24,10 +24,13 @@ enum ONNXLoader {
         guard var graph = parts.graph else {
             throw ctx.error("onnx-no-graph", "not an ONNX model: no graph (ModelProto field 7)", at: 0)
         }
+        if parts.opsets.isEmpty, (parts.irVersion ?? 3) >= 3 {
+            throw ctx.error("onnx-no-opset", "ModelProto has no opset_import (required since IR version 3)", at: 0)
+        }
         graph.opsetImports = parts.opsets
         graph.irVersion = parts.irVersion
         var model = Model(path: ctx.file, format: .onnx, sources: [ctx.source(.onnx, decodedSize: bytes.count)], issues: decoder.issues)
-        model.tensors = graph.initializers + graph.sparseInitializers.map(\.values)
+        model.tensors = graph.initializers
         for file in decoder.externalFiles.sorted() {
             model.sources.append(SourceFile(path: directory + "/" + file, format: .onnx, size: fileSize(directory + "/" + file)))
         }

@@ -107,7 +107,7 @@ extension ONNXDecoder {
     /// The payload range and element count of a typed data field (packed or not).
     func typedPayload(_ f: ProtoField, field: String) throws(ProtoError) -> (Range<Int>, Int) {
         switch (f.value, field) {
-        case (.bytes(let r), "string_data"): return (r, 1)
+        case (.bytes(let r), "string_data"): return (f.tagOffset..<r.upperBound, 1)
         case (.bytes(let r), "float_data"):
             guard r.count % 4 == 0 else { throw ProtoError(code: "onnx-tensor-size", offset: f.tagOffset, message: "packed float_data is not a multiple of 4 bytes") }
             return (r, r.count / 4)

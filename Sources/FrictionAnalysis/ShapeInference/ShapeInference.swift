@@ -1,0 +1,105 @@
+import FrictionCore
+
+/// Element type and shape inference for ONNX graphs, with symbolic sizes and data propagation.
+///
+/// Unlike onnxruntime's `symbolic_shape_infer`, which stops at the first op it does not know
+/// (microsoft/onnxruntime#10484, #22662, #21194), inference here never stops: an op it cannot
+/// handle leaves its outputs unknown, is recorded, and the nodes after it infer what they can.
+public enum ShapeInference {
+    /// Infers every value's element type and shape, in node order; graph inputs, initializers and
+    /// value_info seed it. An op it cannot handle (unknown op, missing input info, data-dependent
+    /// output) makes its outputs unknown and is recorded in `blocked`; it never throws or stops.
+    ///
+    /// - Parameters:
+    ///   - graph: The main graph; its `opsetImports` choose each op's version.
+    ///   - values: Reads small constant initializers and Constant tensors (shape tensors, scales).
+    /// - Returns: Facts for every value of the main graph, the blocked nodes, and coverage counts.
+    public static func infer(_ graph: Graph, values: TensorValues) -> ShapeInferenceResult {
+        var state = InferenceState(opsets: graph.opsetImports, reader: values)
+        state.seed(graph)
+        state.run(graph.nodes)
+        let inferred = state.facts.mapValues(\.inferred)
+        var produced = Set<String>()
+        for node in graph.nodes { for name in node.outputs where !name.isEmpty { produced.insert(name) } }
+        let known = produced.filter { inferred[$0]?.isFullyKnown == true }.count
+        return ShapeInferenceResult(values: inferred, blocked: state.blocked, knownCount: known, totalCount: produced.count)
+    }
+}
+
+extension InferenceState {
+    /// Infers `nodes` in order.
+    mutating func run(_ nodes: [GraphNode]) {
+        for node in nodes { apply(node) }
+    }
+
+    /// Runs one node's shape function and stores its outputs, recording the node as blocked when it
+    /// loses an output's rank for a reason of its own (not merely an unknown input).
+    mutating func apply(_ node: GraphNode) {
+        var context = OpContext(node: node, opset: opset(for: node.domain), state: self)
+        let function = OpShapeRegistry.function(domain: node.domain, opType: node.opType)
+        if let function { function(&context) }
+        blocked += context.subgraphBlocked
+        var lostRank = false
+        for (index, name) in node.outputs.enumerated() where !name.isEmpty {
+            var result = context.outputs[index]
+            if let stated = declared[name] { result = result.filling(from: stated) }
+            facts[name] = result
+            data[name] = context.outputData[index]
+            doubles[name] = context.outputDoubles[index]
+            if result.dims == nil {
+                lostRank = true
+                tainted.insert(name)
+            }
+        }
+        let label = OpContext.label(node)
+        guard function != nil else {
+            let domain = node.domain.isEmpty ? "" : " (domain \(node.domain))"
+            let filled = lostRank ? "" : "; outputs taken from value_info"
+            blocked.append(BlockedNode(node: label, opType: node.opType,
+                                       reason: scope + "no shape function for \(node.opType)\(domain)" + filled))
+            return
+        }
+        guard lostRank else { return }
+        let unknownInputs = node.inputs.filter { !$0.isEmpty && facts[$0]?.dims == nil }
+        if unknownInputs.contains(where: tainted.contains) { return }
+        blocked.append(BlockedNode(node: label, opType: node.opType,
+                                   reason: scope + (context.reason ?? "output shape could not be inferred")))
+        tainted.formUnion(unknownInputs)
+    }
+
+    /// Infers a subgraph (If branch, Loop or Scan body) that sees this state's values as its outer
+    /// scope, with its formal inputs bound to `inputs` (and their element values to `inputData`).
+    ///
+    /// - Returns: The facts and element values of the subgraph's outputs, and its blocked nodes.
+    func runSubgraph(_ graph: Graph, inputs: [TensorFacts], inputData: [[DimExpr?]?] = [], scope: String) -> SubgraphResult {
+        guard depth < Self.maxDepth else {
+            let reason = self.scope + scope + "subgraphs nested deeper than \(Self.maxDepth) levels"
+            return SubgraphResult(outputs: Array(repeating: .unknown, count: graph.outputs.count),
+                                  data: Array(repeating: nil, count: graph.outputs.count),
+                                  blocked: [BlockedNode(node: graph.name, opType: "subgraph", reason: reason)])
+        }
+        var child = self
+        child.depth += 1
+        child.scope = self.scope + scope
+        child.blocked = []
+        child.declared = [:]
+        child.seed(graph)
+        for (index, input) in graph.inputs.enumerated() {
+            let stated = TensorFacts(declared: input.type)
+            child.facts[input.name] = index < inputs.count ? inputs[index].filling(from: stated) : stated
+            child.data[input.name] = index < inputData.count ? inputData[index] : nil
+            child.constants[input.name] = nil
+        }
+        child.run(graph.nodes)
+        let outputs = graph.outputs.map { child.facts[$0.name] ?? .unknown }
+        let data = graph.outputs.map { child.data(of: $0.name) }
+        return SubgraphResult(outputs: outputs, data: data, blocked: child.blocked)
+    }
+}
+
+/// What inferring a subgraph found: its outputs' facts and element values, and its blocked nodes.
+struct SubgraphResult {
+    var outputs: [TensorFacts]
+    var data: [[DimExpr?]?]
+    var blocked: [BlockedNode]
+}
