@@ -5,6 +5,7 @@ public enum TensorNames {
         "weight_scale", "weight_scale_2", "weight_scale_inv", "weight_global_scale", "input_scale", "input_global_scale",
         "output_scale", "k_scale", "v_scale", "weight_zero_point", "weight_g_idx", "weight_shape", "scales", "qzeros",
         "g_idx", "absmax", "quant_map", "nested_absmax", "nested_quant_map", "SCB", "_scales",
+        "scale", "zero_point", "y_scale", "y_zero_point", "x_scale", "x_zero_point",
     ]
 
     /// Whether `name` is a scale/zero-point/codebook companion rather than a weight.

@@ -14,8 +14,11 @@ enum ConvPoolOps {
         var ceilMode: Bool
         /// Whether `pads` was given (then `auto_pad` is ignored).
         var hasPads: Bool
+        /// Whether `ceil_mode` drops a last window that would start in the end padding (PyTorch's
+        /// rule, adopted by the opset 22 pools; earlier opsets keep it).
+        var dropsPaddedWindow: Bool
 
-        init(_ node: GraphNode, kernel: [DimExpr?]) {
+        init(_ node: GraphNode, kernel: [DimExpr?], opset: Int64) {
             let n = kernel.count
             self.kernel = kernel
             strides = node.ints("strides") ?? Array(repeating: 1, count: n)
@@ -24,6 +27,7 @@ enum ConvPoolOps {
             hasPads = node.ints("pads") != nil
             autoPad = node.string("auto_pad") ?? "NOTSET"
             ceilMode = (node.int("ceil_mode") ?? 0) != 0
+            dropsPaddedWindow = opset >= 22
         }
 
         var isValid: Bool {
@@ -39,8 +43,8 @@ enum ConvPoolOps {
 
         /// The output size along spatial `axis` for input size `size`, as onnx's
         /// `convPoolShapeInference`: SAME pads computed from the stride residual, VALID unpadded,
-        /// then `(padded - span) / stride + 1`, rounded up with `ceil_mode` (dropping a last window
-        /// that would start in the end padding). Explicit `pads` win over `auto_pad`.
+        /// then `(padded - span) / stride + 1`, rounded up with `ceil_mode` (see
+        /// ``dropsPaddedWindow``). Explicit `pads` win over `auto_pad`.
         func output(_ size: DimExpr?, axis: Int) -> DimExpr? {
             let stride = strides[axis]
             var (begin, end) = (pads[axis], pads[axis + kernel.count])
@@ -58,7 +62,9 @@ enum ConvPoolOps {
             let room = DimExpr.difference(DimExpr.sum(size, DimExpr(begin + end)), span(axis))
             guard ceilMode else { return DimExpr.sum(DimExpr.floorQuotient(room, DimExpr(stride)), DimExpr(1)) }
             let steps = DimExpr.ceilQuotient(room, DimExpr(stride))
-            guard let count = steps?.constant, let start = size?.constant else { return DimExpr.sum(steps, DimExpr(1)) }
+            guard dropsPaddedWindow, let count = steps?.constant, let start = size?.constant else {
+                return DimExpr.sum(steps, DimExpr(1))
+            }
             return DimExpr(count * stride >= start + begin ? count : count + 1)
         }
 
@@ -91,7 +97,7 @@ enum ConvPoolOps {
         let spatial = input.count - 2
         let kernel = c.node.ints("kernel_shape").map { $0.map { DimExpr($0) } }
             ?? weight.map { Array($0.dropFirst(2)) } ?? Array(repeating: nil, count: spatial)
-        let window = Window(c.node, kernel: kernel)
+        let window = Window(c.node, kernel: kernel, opset: c.opset)
         guard kernel.count == spatial, window.isValid else { return c.fail("Conv attributes do not match \(spatial) spatial axes") }
         let channels = weight.flatMap { $0.first } ?? nil
         c.set(0, type, [input[0], channels] + (0..<spatial).map { window.output(input[$0 + 2], axis: $0) })
@@ -107,7 +113,7 @@ enum ConvPoolOps {
         let spatial = input.count - 2
         let kernel = c.node.ints("kernel_shape").map { $0.map { DimExpr($0) } }
             ?? weight.map { Array($0.dropFirst(2)) } ?? Array(repeating: nil, count: spatial)
-        let window = Window(c.node, kernel: kernel)
+        let window = Window(c.node, kernel: kernel, opset: c.opset)
         guard kernel.count == spatial, window.isValid else {
             return c.fail("ConvTranspose attributes do not match \(spatial) spatial axes")
         }
@@ -133,7 +139,7 @@ enum ConvPoolOps {
         guard let input = c.dims(0) else { return }
         guard let kernel = c.node.ints("kernel_shape") else { return c.fail("\(c.node.opType) has no kernel_shape") }
         let spatial = input.count - 2
-        let window = Window(c.node, kernel: kernel.map { DimExpr($0) })
+        let window = Window(c.node, kernel: kernel.map { DimExpr($0) }, opset: c.opset)
         guard spatial >= 1, kernel.count == spatial, window.isValid else {
             return c.fail("\(c.node.opType) attributes do not match input rank \(input.count)")
         }

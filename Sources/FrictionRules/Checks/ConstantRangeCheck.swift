@@ -68,13 +68,22 @@ struct ConstantRangeCheck: CheckKind {
             let users = Set((topology.consumers[value] ?? []).map { graph.nodes[$0].opType })
             if let consumers, users.isDisjoint(with: consumers) { continue }
             if !users.isEmpty, users.isSubset(of: excluded) { continue }
-            let numbers: [Double]? = tensor.type.description.hasPrefix("int") || tensor.type.description.hasPrefix("uint")
-                ? context.values.int64s(tensor).map { $0.map(Double.init) } : context.values.doubles(tensor)
-            guard let numbers else { continue }
-            let outside = numbers.filter { $0.isFinite && ($0 < low || $0 > high) }
-            guard let worst = outside.max(by: { abs($0) < abs($1) }) else { continue }
+            let integers = tensor.type.description.hasPrefix("int") || tensor.type.description.hasPrefix("uint")
+            var count = 0
+            var worstText = ""
+            if integers {
+                guard let ints = context.values.int64s(tensor) else { continue }
+                let outside = ints.filter { Double($0) < low || Double($0) > high }
+                guard let worst = outside.max(by: { $0.magnitude < $1.magnitude }) else { continue }
+                (count, worstText) = (outside.count, String(worst))
+            } else {
+                guard let numbers = context.values.doubles(tensor) else { continue }
+                let outside = numbers.filter { $0.isFinite && ($0 < low || $0 > high) }
+                guard let worst = outside.max(by: { abs($0) < abs($1) }) else { continue }
+                (count, worstText) = (outside.count, Self.format(worst))
+            }
             var hit = Hit.tensor(tensor, [
-                "count": String(outside.count), "worst": Self.format(worst), "min": Self.format(low), "max": Self.format(high),
+                "count": String(count), "worst": worstText, "min": Self.format(low), "max": Self.format(high),
                 "consumers": users.sorted().joined(separator: ", "), "target": target.description, "value": value,
             ])
             hit.location.path = value
