@@ -38,6 +38,20 @@ import Testing
         }
     }
 
+    @Test func onnxOperatorTablesUseFrictionTypeNames() throws {
+        #expect(Self.knowledge.onnxOpSince.count >= 180)
+        #expect(Self.knowledge.onnxOpSince["LayerNormalization"] == 17)
+        for (runtime, tables) in Self.knowledge.onnxOps {
+            #expect(Self.knowledge.runtime(runtime) != nil, "\(runtime) is a runtime in runtimes.yaml")
+            for table in tables {
+                for (op, types) in table.ops {
+                    for t in types { #expect(DType(rawValue: t) != nil, "\(runtime) \(table.since) \(op): \(t)") }
+                }
+            }
+        }
+        #expect(Self.knowledge.opTable(runtime: "tensorrt", version: Version("10.15"))?.ops["Relu"] != nil)
+    }
+
     @Test func familiesAreDefinedWhereverTheyAreUsed() {
         let families = Set(Self.knowledge.families.map(\.id))
         #expect(families.count >= 9)

@@ -44,7 +44,7 @@ enum AttentionOps {
         guard input.count == 3 else { return c.fail("Attention input must be 3-D, got rank \(input.count)") }
         let sizes = c.node.ints("qkv_hidden_sizes")
         let projected = c.facts(1).dims?.last ?? nil
-        let qHidden = sizes.map { DimExpr($0[0]) } ?? DimExpr.quotient(projected, DimExpr(3))
+        let qHidden = sizes.flatMap { $0.count == 3 ? DimExpr($0[0]) : nil } ?? DimExpr.quotient(projected, DimExpr(3))
         let vHidden = sizes.flatMap { $0.count == 3 ? DimExpr($0[2]) : nil } ?? DimExpr.quotient(projected, DimExpr(3))
         c.set(0, c.type(0), [input[0], input[1], vHidden])
         guard let past = c.facts(4).dims, past.count == 5 else { return }
@@ -85,7 +85,8 @@ enum AttentionOps {
             return c.fail("GroupQueryAttention needs a 3-D query and num_heads, kv_num_heads")
         }
         let packed = !c.has(1)
-        let head = DimExpr.quotient(q[2], DimExpr(packed ? heads + 2 * kvHeads : heads))
+        let width = packed ? DimExpr.sum(DimExpr(heads), DimExpr.scaled(DimExpr(kvHeads), by: 2)) : DimExpr(heads)
+        let head = DimExpr.quotient(q[2], width)
         c.set(0, c.type(0), [q[0], q[1], DimExpr.product(head, DimExpr(heads))])
         let shared = c.facts(3).dims.flatMap { $0.count == 4 ? $0[2] : nil }
         let total = c.int("past_present_share_buffer", 0) != 0 ? shared : (c.data(6)?.first ?? nil)

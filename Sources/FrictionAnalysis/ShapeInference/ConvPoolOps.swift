@@ -30,10 +30,13 @@ enum ConvPoolOps {
             dropsPaddedWindow = opset >= 22
         }
 
+        /// Whether the attributes fit the kernel's rank and lie in `0...Int32.max` (strides,
+        /// dilations and kernel sizes positive), which keeps the arithmetic below from overflowing.
         var isValid: Bool {
-            let n = kernel.count
+            let n = kernel.count, limit = Int64(Int32.max)
             return strides.count == n && dilations.count == n && pads.count == 2 * n
-                && strides.allSatisfy { $0 > 0 } && dilations.allSatisfy { $0 > 0 }
+                && strides.allSatisfy { $0 > 0 && $0 <= limit } && dilations.allSatisfy { $0 > 0 && $0 <= limit }
+                && pads.allSatisfy { $0 >= 0 && $0 <= limit } && kernel.allSatisfy { $0?.constant.map { $0 > 0 && $0 <= limit } ?? true }
         }
 
         /// `(k - 1) * d + 1`, the span of a dilated kernel.
@@ -65,7 +68,9 @@ enum ConvPoolOps {
             guard dropsPaddedWindow, let count = steps?.constant, let start = size?.constant else {
                 return DimExpr.sum(steps, DimExpr(1))
             }
-            return DimExpr(count * stride >= start + begin ? count : count + 1)
+            let lastStart = DimExpr.product(DimExpr(count), DimExpr(stride))
+            guard let gap = DimExpr.difference(lastStart, DimExpr.sum(DimExpr(start), DimExpr(begin)))?.constant else { return nil }
+            return DimExpr(gap >= 0 ? count : count + 1)
         }
 
         /// The output size along spatial `axis` of a transposed convolution:

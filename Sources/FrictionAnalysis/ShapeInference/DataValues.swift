@@ -59,6 +59,7 @@ enum DataValues {
     /// `a mod b` for constants (sign of the divisor, as ONNX Mod with fmod=0).
     static func mod(_ a: DimExpr?, _ b: DimExpr?) -> DimExpr? {
         guard let x = a?.constant, let y = b?.constant, y != 0 else { return nil }
+        if y == -1 { return DimExpr(0) }
         let r = x % y
         return DimExpr(r != 0 && (r < 0) != (y < 0) ? r + y : r)
     }

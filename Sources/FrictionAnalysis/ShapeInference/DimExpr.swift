@@ -117,21 +117,23 @@ extension DimExpr {
         if b.terms.count == 1, let (monomial, coefficient) = b.terms.first {
             var terms: [[String]: Int64] = [:]
             for (term, value) in a.terms {
-                guard value % coefficient == 0, let rest = remove(monomial, from: term) else { return nil }
+                guard !(value == .min && coefficient == -1), value % coefficient == 0,
+                      let rest = remove(monomial, from: term) else { return nil }
                 terms[rest] = value / coefficient
             }
             return DimExpr(terms: terms)
         }
         // A multi-term divisor: only an integer multiple of it divides exactly here.
         guard let (monomial, coefficient) = b.terms.min(by: { $0.key.lexicographicallyPrecedes($1.key) }),
-              let top = a.terms[monomial], top % coefficient == 0,
+              let top = a.terms[monomial], !(top == .min && coefficient == -1), top % coefficient == 0,
               let multiple = scaled(b, by: top / coefficient), multiple == a else { return nil }
         return DimExpr(top / coefficient)
     }
 
     /// `ceil(a / b)` for constants, or the exact quotient for expressions.
     public static func ceilQuotient(_ a: DimExpr?, _ b: DimExpr?) -> DimExpr? {
-        if let x = a?.constant, let y = b?.constant, y != 0 {
+        if let x = a?.constant, let y = b?.constant {
+            guard y != 0, !(x == .min && y == -1) else { return nil }
             let (q, r) = x.quotientAndRemainder(dividingBy: y)
             return DimExpr(r != 0 && (r > 0) == (y > 0) ? q + 1 : q)
         }
@@ -140,7 +142,8 @@ extension DimExpr {
 
     /// `floor(a / b)` for constants, or the exact quotient for expressions.
     public static func floorQuotient(_ a: DimExpr?, _ b: DimExpr?) -> DimExpr? {
-        if let x = a?.constant, let y = b?.constant, y != 0 {
+        if let x = a?.constant, let y = b?.constant {
+            guard y != 0, !(x == .min && y == -1) else { return nil }
             let (q, r) = x.quotientAndRemainder(dividingBy: y)
             return DimExpr(r != 0 && (r > 0) != (y > 0) ? q - 1 : q)
         }

@@ -28,7 +28,7 @@ enum IndexOps {
         }
         let axisList = axes ?? (0..<Int64(starts.count)).map { $0 }
         let stepList = steps ?? Array(repeating: 1, count: starts.count)
-        guard axisList.count == starts.count, stepList.count == starts.count, !stepList.contains(0),
+        guard axisList.count == starts.count, stepList.count == starts.count, !stepList.contains(0), !stepList.contains(.min),
               let positions = OpContext.axes(axisList, rank: dims.count) else {
             return c.fail("Slice starts/ends/axes/steps are inconsistent")
         }
@@ -74,11 +74,21 @@ enum IndexOps {
         if step > 0 {
             var i = clamp(start, 0, n)
             let stop = clamp(end, 0, n)
-            while i < stop, out.count <= InferenceState.maxDataElements { out.append(i); i += step }
+            while i < stop, out.count <= InferenceState.maxDataElements {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else if step < 0 {
             var i = clamp(start, -1, n - 1)
             let stop = clamp(end, -1, n - 1)
-            while i > stop, out.count <= InferenceState.maxDataElements { out.append(i); i += step }
+            while i > stop, out.count <= InferenceState.maxDataElements {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }
@@ -104,7 +114,7 @@ enum IndexOps {
         c.set(0, c.type(0), nil)
         guard let data = c.dims(0), let indices = c.dims(1) else { return }
         let batch = Int(clamping: c.int("batch_dims", 0))
-        guard let k = indices.last??.constant, k >= 0, batch >= 0, batch + Int(k) <= data.count else {
+        guard let k = indices.last??.constant, k >= 0, k <= data.count, batch >= 0, batch + Int(k) <= data.count else {
             return c.fail("GatherND index depth is unknown or too large")
         }
         c.set(0, c.type(0), Array(indices.dropLast()) + Array(data[(batch + Int(k))...]))
@@ -158,11 +168,18 @@ enum IndexOps {
         } else if c.has(1) {
             sizes = Array(repeating: nil, count: count)
         } else if let n = dims[axis]?.constant, count > 0 {
-            let chunk = (n + Int64(count) - 1) / Int64(count)
-            guard n % Int64(count) == 0 || c.node.int("num_outputs") != nil else {
+            let parts = Int64(count)
+            let chunk = n / parts + (n % parts == 0 ? 0 : 1)
+            guard n % parts == 0 || c.node.int("num_outputs") != nil else {
                 return c.fail("Split of size \(n) into \(count) equal parts")
             }
-            sizes = (0..<Int64(count)).map { DimExpr(Swift.max(0, Swift.min(chunk, n - $0 * chunk))) }
+            var remaining = n
+            sizes = []
+            for _ in 0..<count {
+                let size = Swift.min(chunk, remaining)
+                sizes.append(DimExpr(size))
+                remaining -= size
+            }
         } else {
             sizes = Array(repeating: DimExpr.quotient(dims[axis], DimExpr(Int64(count))), count: count)
         }
@@ -172,10 +189,11 @@ enum IndexOps {
             var out = dims
             out[axis] = size
             c.set(index, c.type(0), out)
-            if dims.count == 1, let values = c.data(0), let start = offset, let n = size?.constant {
-                c.setData(index, indices(count: Int64(values.count), start: start, end: start + n, step: 1).map { values[Int($0)] })
+            let end = DimExpr.sum(offset.map { DimExpr($0) }, size)?.constant
+            if dims.count == 1, let values = c.data(0), let start = offset, let end {
+                c.setData(index, indices(count: Int64(values.count), start: start, end: end, step: 1).map { values[Int($0)] })
             }
-            offset = size?.constant.flatMap { n in offset.map { $0 + n } }
+            offset = end
         }
     }
 

@@ -60,6 +60,9 @@ struct InferenceState {
     /// Operator-set versions by domain.
     let opsets: [String: Int64]
     let reader: any TensorValues
+    /// The enclosing graph's state when this one infers a subgraph (zero or one element); it shares
+    /// the parent's storage, which nothing mutates while the subgraph runs.
+    var outer: [InferenceState] = []
     /// Subgraph nesting depth, capped at ``maxDepth``.
     var depth = 0
     /// Prepended to blocked reasons inside subgraphs ("in then_branch of If 'x': ").
@@ -83,18 +86,29 @@ struct InferenceState {
         return opsets[domain] ?? 1
     }
 
-    /// The partial element values of `name`: tracked data, or a small integer initializer read now.
+    /// What is known about `name`, here or in an enclosing graph.
+    func lookup(_ name: String) -> TensorFacts? { facts[name] ?? outer.first?.lookup(name) }
+
+    /// Whether `name`'s unknown rank has already been reported, here or in an enclosing graph.
+    func isTainted(_ name: String) -> Bool {
+        facts[name] != nil ? tainted.contains(name) : outer.first?.isTainted(name) ?? false
+    }
+
+    /// The partial element values of `name`: tracked data, or a small integer initializer read now,
+    /// here or in an enclosing graph.
     func data(of name: String) -> [DimExpr?]? {
         if let values = data[name] { return values }
+        if facts[name] == nil, let parent = outer.first { return parent.data(of: name) }
         guard let tensor = constants[name], Self.isInteger(tensor.type),
               let count = tensor.parameterCount, count <= UInt64(Self.maxDataElements),
               let values = reader.int64s(tensor), values.count == Int(count) else { return nil }
         return values.map { DimExpr($0) }
     }
 
-    /// The element values of a small floating-point constant.
+    /// The element values of a small floating-point constant, here or in an enclosing graph.
     func doubles(of name: String) -> [Double]? {
         if let values = doubles[name] { return values }
+        if facts[name] == nil, let parent = outer.first { return parent.doubles(of: name) }
         if let values = data[name], let ints = DataValues.constants(values) { return ints.map(Double.init) }
         guard let tensor = constants[name], let count = tensor.parameterCount, count <= UInt64(Self.maxDataElements),
               let values = reader.doubles(tensor), values.count == Int(count) else { return nil }

@@ -24,7 +24,10 @@ enum MiscOps {
             if policy != "stretch", let sizes = sizes.flatMap(DataValues.constants), let sources = DataValues.constants(axes.map { dims[$0] }) {
                 let ratios = zip(sizes, sources).map { Float($0) / Float($1) }
                 let scale = (policy == "not_larger" ? ratios.min() : ratios.max()) ?? 1
-                for (i, axis) in axes.enumerated() { out[axis] = DimExpr(Int64((scale * Float(sources[i])).rounded(.toNearestOrEven))) }
+                for (i, axis) in axes.enumerated() {
+                    let size = (scale * Float(sources[i])).rounded(.toNearestOrEven)
+                    out[axis] = size.isFinite && size >= 0 && size < 9.0e18 ? DimExpr(Int64(size)) : nil
+                }
             }
         } else if let scales = attributeFloats(c.node, "scales") ?? c.doubles(scalesInput), scales.count == axes.count {
             for (i, axis) in axes.enumerated() { out[axis] = scaled(dims[axis], by: scales[i]) }

@@ -33,7 +33,7 @@ struct OpContext {
     func has(_ i: Int) -> Bool { i >= 0 && i < node.inputs.count && !node.inputs[i].isEmpty }
 
     /// What is known about input `i`.
-    func facts(_ i: Int) -> TensorFacts { has(i) ? state.facts[node.inputs[i]] ?? .unknown : .unknown }
+    func facts(_ i: Int) -> TensorFacts { has(i) ? state.lookup(node.inputs[i]) ?? .unknown : .unknown }
 
     /// The element type of input `i`.
     func type(_ i: Int) -> ElementType? { facts(i).type }

@@ -10,7 +10,7 @@ enum QuantOps {
         c.set(0, stated ?? c.type(2) ?? .dtype(.uint8), c.dims(0))
     }
 
-    /// DequantizeLinear: x's shape; the type is `output_dtype` (opset 24) when set, else the
+    /// DequantizeLinear: x's shape; the type is `output_dtype` (opset 23) when set, else the
     /// scale's (input 1), else float32.
     static func dequantizeLinear(_ c: inout OpContext) {
         let stated = c.node.int("output_dtype").flatMap { $0 == 0 ? nil : OpContext.elementType(code: $0) }

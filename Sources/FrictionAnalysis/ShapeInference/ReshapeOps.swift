@@ -121,7 +121,7 @@ enum ReshapeOps {
         case .shape(let out):
             c.set(0, c.type(0), out)
             if out.count <= 1, let values = c.data(0), values.count == 1, let n = out.first??.constant,
-               n <= InferenceState.maxDataElements {
+               n >= 0, n <= InferenceState.maxDataElements {
                 c.setData(0, Array(repeating: values[0], count: Int(n)))
             }
         case .unknownRank: break
@@ -151,7 +151,7 @@ enum ReshapeOps {
         guard dims.count == 4, let b = c.node.int("blocksize"), b > 0 else {
             return c.fail("\(c.node.opType) needs a 4-D input and a positive blocksize")
         }
-        let block = DimExpr(b), area = DimExpr(b * b)
+        let block = DimExpr(b), area = DimExpr.product(block, block)
         let out = toSpace
             ? [dims[0], DimExpr.quotient(dims[1], area), DimExpr.product(dims[2], block), DimExpr.product(dims[3], block)]
             : [dims[0], DimExpr.product(dims[1], area), DimExpr.quotient(dims[2], block), DimExpr.quotient(dims[3], block)]

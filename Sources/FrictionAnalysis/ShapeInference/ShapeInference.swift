@@ -35,24 +35,22 @@ extension InferenceState {
     /// Runs one node's shape function and stores its outputs, recording the node as blocked when it
     /// loses an output's rank for a reason of its own (not merely an unknown input).
     mutating func apply(_ node: GraphNode) {
-        var context = OpContext(node: node, opset: opset(for: node.domain), state: self)
-        let function = OpShapeRegistry.function(domain: node.domain, opType: node.opType)
-        if let function { function(&context) }
-        blocked += context.subgraphBlocked
+        let outcome = evaluate(node)
+        blocked += outcome.subgraphBlocked
         var lostRank = false
         for (index, name) in node.outputs.enumerated() where !name.isEmpty {
-            var result = context.outputs[index]
+            var result = outcome.outputs[index]
             if let stated = declared[name] { result = result.filling(from: stated) }
             facts[name] = result
-            data[name] = context.outputData[index]
-            doubles[name] = context.outputDoubles[index]
+            data[name] = outcome.outputData[index]
+            doubles[name] = outcome.outputDoubles[index]
             if result.dims == nil {
                 lostRank = true
                 tainted.insert(name)
             }
         }
         let label = OpContext.label(node)
-        guard function != nil else {
+        guard outcome.known else {
             let domain = node.domain.isEmpty ? "" : " (domain \(node.domain))"
             let filled = lostRank ? "" : "; outputs taken from value_info"
             blocked.append(BlockedNode(node: label, opType: node.opType,
@@ -60,11 +58,21 @@ extension InferenceState {
             return
         }
         guard lostRank else { return }
-        let unknownInputs = node.inputs.filter { !$0.isEmpty && facts[$0]?.dims == nil }
-        if unknownInputs.contains(where: tainted.contains) { return }
+        let unknownInputs = node.inputs.filter { !$0.isEmpty && lookup($0)?.dims == nil }
+        if unknownInputs.contains(where: isTainted) { return }
         blocked.append(BlockedNode(node: label, opType: node.opType,
-                                   reason: scope + (context.reason ?? "output shape could not be inferred")))
+                                   reason: scope + (outcome.reason ?? "output shape could not be inferred")))
         tainted.formUnion(unknownInputs)
+    }
+
+    /// Runs `node`'s shape function on a context that shares this state's storage; nothing here
+    /// mutates the state, so no dictionary is copied.
+    private func evaluate(_ node: GraphNode) -> OpOutcome {
+        var context = OpContext(node: node, opset: opset(for: node.domain), state: self)
+        let function = OpShapeRegistry.function(domain: node.domain, opType: node.opType)
+        function?(&context)
+        return OpOutcome(known: function != nil, outputs: context.outputs, outputData: context.outputData,
+                         outputDoubles: context.outputDoubles, reason: context.reason, subgraphBlocked: context.subgraphBlocked)
     }
 
     /// Infers a subgraph (If branch, Loop or Scan body) that sees this state's values as its outer
@@ -78,11 +86,10 @@ extension InferenceState {
                                   data: Array(repeating: nil, count: graph.outputs.count),
                                   blocked: [BlockedNode(node: graph.name, opType: "subgraph", reason: reason)])
         }
-        var child = self
-        child.depth += 1
+        var child = InferenceState(opsets: opsets, reader: reader)
+        child.outer = [self]
+        child.depth = depth + 1
         child.scope = self.scope + scope
-        child.blocked = []
-        child.declared = [:]
         child.seed(graph)
         for (index, input) in graph.inputs.enumerated() {
             let stated = TensorFacts(declared: input.type)
@@ -91,10 +98,21 @@ extension InferenceState {
             child.constants[input.name] = nil
         }
         child.run(graph.nodes)
-        let outputs = graph.outputs.map { child.facts[$0.name] ?? .unknown }
+        let outputs = graph.outputs.map { child.lookup($0.name) ?? .unknown }
         let data = graph.outputs.map { child.data(of: $0.name) }
         return SubgraphResult(outputs: outputs, data: data, blocked: child.blocked)
     }
+}
+
+/// What one node's shape function produced, detached from the state it read.
+struct OpOutcome {
+    /// Whether a shape function exists for the node's op.
+    var known: Bool
+    var outputs: [TensorFacts]
+    var outputData: [Int: [DimExpr?]]
+    var outputDoubles: [Int: [Double]]
+    var reason: String?
+    var subgraphBlocked: [BlockedNode]
 }
 
 /// What inferring a subgraph found: its outputs' facts and element values, and its blocked nodes.

@@ -72,7 +72,7 @@ enum ShapeOps {
         let dims = shapeFromValues(&c, input: 0)
         c.set(0, type, dims)
         if InferenceState.isInteger(type), let dims, dims.count <= 1, let n = DimExpr.product(of: dims)?.constant,
-           n <= InferenceState.maxDataElements {
+           n >= 0, n <= InferenceState.maxDataElements {
             c.setData(0, Array(repeating: fill, count: Int(n)))
         }
     }
@@ -82,16 +82,18 @@ enum ShapeOps {
     static func range(_ c: inout OpContext) {
         let start = c.data(0)?.first ?? nil, limit = c.data(1)?.first ?? nil, delta = c.data(2)?.first ?? nil
         var length: DimExpr?
-        if let a = c.doubles(0), let b = c.doubles(1), let d = c.doubles(2), a.count == 1, b.count == 1, d.count == 1, d[0] != 0 {
+        if let step = delta?.constant, step != 0, let span = DimExpr.difference(limit, start) {
+            length = DimExpr.ceilQuotient(span, DimExpr(step))
+            if let n = length?.constant, n < 0 { length = DimExpr(0) }
+        } else if let a = c.doubles(0), let b = c.doubles(1), let d = c.doubles(2), a.count == 1, b.count == 1, d.count == 1,
+                  d[0] != 0 {
             let count = ((b[0] - a[0]) / d[0]).rounded(.up)
-            length = count.isFinite && count < 9.0e18 ? DimExpr(Swift.max(Int64(count), 0)) : nil
-        } else if let delta, let step = delta.constant, step != 0 {
-            length = DimExpr.ceilQuotient(DimExpr.difference(limit, start), DimExpr(step))
+            length = !count.isFinite ? nil : count <= 0 ? DimExpr(0) : count < 9.0e18 ? DimExpr(Int64(count)) : nil
         }
         c.set(0, c.type(0), [length])
         if let first = start?.constant, let step = delta?.constant, step != 0, let n = length?.constant,
            n <= InferenceState.maxDataElements {
-            c.setData(0, (0..<n).map { DimExpr(first + $0 * step) })
+            c.setData(0, (0..<n).map { DimExpr.sum(DimExpr(first), DimExpr.product(DimExpr($0), DimExpr(step))) })
         }
     }
 

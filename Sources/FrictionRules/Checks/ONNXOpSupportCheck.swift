@@ -48,18 +48,20 @@ struct ONNXOpSupportCheck: CheckKind {
                         supported = context.model.functions.contains { $0.domain == node.domain && $0.name == node.opType }
                     }
                     if !supported {
-                        values["why"] = Self.defaultDomains.contains(node.domain) || table.domainOps[node.domain] != nil
-                            ? "is not in its operator table" : "is in a custom domain it has no kernels for (needs a plugin)"
+                        let known = Self.defaultDomains.contains(node.domain) || table.domainOps[node.domain] != nil
+                        values["why"] = !known ? "is in a custom domain it has no kernels for (needs a plugin)"
+                            : runtime.id == "onnxruntime-cuda" ? "has no CUDA kernel (onnxruntime falls back to the CPU provider)"
+                            : "is not in its operator table"
                         hits.append(Hit(location: location, values: values))
                     }
                 } else if Self.defaultDomains.contains(node.domain), let allowed = table.ops[node.opType], !allowed.isEmpty {
-                    for input in node.inputs where !input.isEmpty {
-                        guard let type = types[input]?.type?.description, !allowed.contains(type) else { continue }
+                    // The tables list the types of the data input; shape/index inputs (Resize sizes,
+                    // TopK's K) follow other rules, so only input 0 is compared.
+                    if let input = node.inputs.first, !input.isEmpty, let type = types[input]?.type?.description, !allowed.contains(type) {
                         values["input"] = input
                         values["dtype"] = type
                         values["allowed"] = allowed.sorted().joined(separator: ", ")
                         hits.append(Hit(location: location, values: values))
-                        break
                     }
                 }
             }
