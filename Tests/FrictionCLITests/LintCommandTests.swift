@@ -102,3 +102,35 @@ import Testing
         #expect(FrictionBinary.run(["rules", "--test"]).status == 0)
     }
 }
+
+/// ONNX rules on the real ONNX fixtures (written by the onnx package), end to end.
+@Suite struct ONNXLintTests {
+    func codes(_ target: String, _ files: [String]) -> [String: Int] {
+        let run = FrictionBinary.run(["lint", "--fail-on", "never", "--target", target] + files.map { Fixtures.path("onnx/" + $0) })
+        var counts: [String: Int] = [:]
+        for line in run.stdout.split(separator: "\n") {
+            guard let open = line.range(of: "["), let close = line[open.upperBound...].firstIndex(of: "]") else { continue }
+            let code = String(line[open.upperBound..<close])
+            if code.allSatisfy({ $0.isUppercase || $0.isNumber }) { counts[code, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    @Test func fp16TensorRTTargetOnTheONNXFixtures() {
+        let found = codes("gpu=t4,runtime=tensorrt@8.6,precision=fp16",
+                          ["layernorm_decomposed.onnx", "transformer_block.onnx", "qdq_fp8_int4.onnx", "metadata.onnx", "dtypes.onnx"])
+        for code in ["PREC005", "PREC004", "OPS001", "OPS002", "OPS006", "MEM002", "EXP017", "ARCH002"] {
+            #expect(found[code] != nil, "\(code) did not fire: \(found)")
+        }
+    }
+
+    @Test func cleanModelOnAPermissiveTargetHasNoErrors() {
+        let run = FrictionBinary.run(["lint", "--target", "gpu=h100,runtime=onnxruntime-cuda@1.23", Fixtures.path("onnx/mlp.onnx")])
+        #expect(run.status == 0, "\(run.stdout)")
+    }
+
+    @Test func unsupportedOpsAreAllListedAtOnce() {
+        let found = codes("runtime=tensorrt@8.6", ["qdq_fp8_int4.onnx"])
+        #expect((found["OPS003"] ?? 0) >= 1, "\(found)")
+    }
+}
