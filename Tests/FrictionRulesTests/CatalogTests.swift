@@ -41,7 +41,7 @@ import Testing
         #expect(Set(registered).count == registered.count, "check ids are unique")
         let used = Set(catalog.rules.map(\.check))
         #expect(used.isSubset(of: Set(registered)))
-        let unused = Set(registered).subtracting(used).subtracting(["op-selector"])
+        let unused = Set(registered).subtracting(used)
         #expect(unused.isEmpty, "check kinds no rule uses: \(unused)")
     }
 

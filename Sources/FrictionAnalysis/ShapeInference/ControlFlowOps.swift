@@ -29,23 +29,24 @@ enum ControlFlowOps {
     }
 
     /// Loop: final loop-carried values as what the initial values and the body agree on; scan
-    /// outputs stack the body's per-iteration values under a leading trip-count dim, which is M's
-    /// value when the condition cannot end the loop early, else unknown.
+    /// outputs stack the body's per-iteration values under a leading trip-count dim: M's value when
+    /// the condition is absent, or known true and provably kept true by the body; 0 when it is known
+    /// false; else unknown.
     static func loop(_ c: inout OpContext) {
         guard case .graph(let body)? = c.node.attribute("body") else { return c.fail("Loop lacks a body") }
         let carriedCount = max(c.node.inputs.count - 2, 0)
         let initial = (0..<carriedCount).map { c.facts($0 + 2) }
         let counter = TensorFacts(type: OpContext.int64, dims: [])
         let condition = TensorFacts(type: OpContext.bool, dims: [])
-        let condData: [DimExpr?]? = c.has(1) ? c.data(1) : [DimExpr(1)]
+        // An iteration only runs while the condition holds, so inside the body cond_in is true.
         let scope = "in body of Loop '\(OpContext.label(c.node))': "
         let run = fixpoint(initial, offset: 1) { states in
-            c.state.runSubgraph(body, inputs: [counter, condition] + states, inputData: [nil, condData], scope: scope)
+            c.state.runSubgraph(body, inputs: [counter, condition] + states, inputData: [nil, [DimExpr(1)]], scope: scope)
         }
         c.subgraphBlocked += run.result.blocked
-        let condOut = run.result.data.first ?? nil
-        let bounded = !c.has(1) || condOut?.first??.constant == 1
-        let trips = bounded && c.has(0) ? (c.data(0)?.first ?? nil) : nil
+        let keptTrue = (run.result.data.first ?? nil)?.first??.constant == 1
+        let start = c.has(1) ? c.ints(1)?.first : 1
+        let trips = start == 0 ? DimExpr(0) : !c.has(1) || (start == 1 && keptTrue) ? (c.data(0)?.first ?? nil) : nil
         for (index, facts) in run.states.enumerated() { c.set(index, facts.type, facts.dims) }
         let scanOutputs = run.result.outputs.dropFirst(1 + carriedCount)
         for (k, facts) in scanOutputs.enumerated() {

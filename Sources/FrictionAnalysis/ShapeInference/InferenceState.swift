@@ -63,6 +63,8 @@ struct InferenceState {
     /// The enclosing graph's state when this one infers a subgraph (zero or one element); it shares
     /// the parent's storage, which nothing mutates while the subgraph runs.
     var outer: [InferenceState] = []
+    /// Model-local functions by ``FunctionOps/key(domain:name:)``.
+    var functions: [String: GraphFunction] = [:]
     /// Subgraph nesting depth, capped at ``maxDepth``.
     var depth = 0
     /// Prepended to blocked reasons inside subgraphs ("in then_branch of If 'x': ").
@@ -142,7 +144,7 @@ struct InferenceState {
         for info in graph.valueInfo + graph.outputs {
             let stated = TensorFacts(declared: info.type)
             declared[info.name] = declared[info.name].map { $0.filling(from: stated) } ?? stated
-            if facts[info.name] == nil { facts[info.name] = stated }
+            if lookup(info.name) == nil { facts[info.name] = stated }
         }
     }
 }

@@ -1,8 +1,9 @@
 import FrictionCore
 
-/// Shape functions of normalizations: LayerNormalization, RMSNormalization, BatchNormalization,
-/// the same-shape ones (InstanceNormalization, GroupNormalization, …), and the onnxruntime fused
-/// forms (SimplifiedLayerNormalization, SkipLayerNormalization, SkipSimplifiedLayerNormalization).
+/// Shape functions of normalizations with extra outputs: LayerNormalization, BatchNormalization and
+/// the onnxruntime fused forms (SimplifiedLayerNormalization, SkipLayerNormalization,
+/// SkipSimplifiedLayerNormalization). Single-output ones (RMSNormalization, InstanceNormalization,
+/// GroupNormalization, …) keep their input's shape and use ``ElementwiseOps/unary(_:)``.
 enum NormOps {
     /// LayerNormalization: Y like X; the optional Mean and InvStdDev outputs keep X's dims before
     /// `axis` (-1) and have size 1 from it on, in the `stash_type` type (float32).

@@ -13,9 +13,12 @@ public enum ShapeInference {
     /// - Parameters:
     ///   - graph: The main graph; its `opsetImports` choose each op's version.
     ///   - values: Reads small constant initializers and Constant tensors (shape tensors, scales).
+    ///   - functions: Model-local functions (``Model/functions``); a node that calls one, and has
+    ///     no built-in shape function, is inferred through the function's body.
     /// - Returns: Facts for every value of the main graph, the blocked nodes, and coverage counts.
-    public static func infer(_ graph: Graph, values: TensorValues) -> ShapeInferenceResult {
+    public static func infer(_ graph: Graph, values: TensorValues, functions: [GraphFunction] = []) -> ShapeInferenceResult {
         var state = InferenceState(opsets: graph.opsetImports, reader: values)
+        for function in functions.reversed() { state.functions[FunctionOps.key(domain: function.domain, name: function.name)] = function }
         state.seed(graph)
         state.run(graph.nodes)
         let inferred = state.facts.mapValues(\.inferred)
@@ -70,24 +73,35 @@ extension InferenceState {
     private func evaluate(_ node: GraphNode) -> OpOutcome {
         var context = OpContext(node: node, opset: opset(for: node.domain), state: self)
         let function = OpShapeRegistry.function(domain: node.domain, opType: node.opType)
-        function?(&context)
-        return OpOutcome(known: function != nil, outputs: context.outputs, outputData: context.outputData,
+        let local = function == nil ? functions[FunctionOps.key(domain: node.domain, name: node.opType)] : nil
+        if let function {
+            function(&context)
+        } else if let local {
+            FunctionOps.call(&context, local)
+        }
+        return OpOutcome(known: function != nil || local != nil, outputs: context.outputs, outputData: context.outputData,
                          outputDoubles: context.outputDoubles, reason: context.reason, subgraphBlocked: context.subgraphBlocked)
     }
 
-    /// Infers a subgraph (If branch, Loop or Scan body) that sees this state's values as its outer
-    /// scope, with its formal inputs bound to `inputs` (and their element values to `inputData`).
+    /// Infers a subgraph (If branch, Loop or Scan body, function body) that sees this state's values
+    /// as its outer scope, with its formal inputs bound to `inputs` (and their element values to
+    /// `inputData`).
     ///
+    /// - Parameters:
+    ///   - opsets: Opset imports that override this graph's (a function's own).
+    ///   - isolated: Whether the subgraph must not see the enclosing values (function bodies).
     /// - Returns: The facts and element values of the subgraph's outputs, and its blocked nodes.
-    func runSubgraph(_ graph: Graph, inputs: [TensorFacts], inputData: [[DimExpr?]?] = [], scope: String) -> SubgraphResult {
+    func runSubgraph(_ graph: Graph, inputs: [TensorFacts], inputData: [[DimExpr?]?] = [], scope: String,
+                     opsets overrides: [String: Int64] = [:], isolated: Bool = false) -> SubgraphResult {
         guard depth < Self.maxDepth else {
             let reason = self.scope + scope + "subgraphs nested deeper than \(Self.maxDepth) levels"
             return SubgraphResult(outputs: Array(repeating: .unknown, count: graph.outputs.count),
                                   data: Array(repeating: nil, count: graph.outputs.count),
                                   blocked: [BlockedNode(node: graph.name, opType: "subgraph", reason: reason)])
         }
-        var child = InferenceState(opsets: opsets, reader: reader)
-        child.outer = [self]
+        var child = InferenceState(opsets: opsets.merging(overrides) { $1 }, reader: reader)
+        child.functions = functions
+        child.outer = isolated ? [] : [self]
         child.depth = depth + 1
         child.scope = self.scope + scope
         child.seed(graph)
