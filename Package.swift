@@ -23,7 +23,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FrictionCore"),
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
-        .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"]),
+        .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
         .executableTarget(
@@ -34,6 +34,7 @@ let package = Package(
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore"]),
         .testTarget(name: "FrictionCoreTests", dependencies: ["FrictionCore", "FrictionTestSupport"]),
+        .testTarget(name: "FrictionAnalysisTests", dependencies: ["FrictionCore", "FrictionAnalysis"]),
         .testTarget(
             name: "FrictionLoadersTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionTestSupport"]),

@@ -44,7 +44,7 @@ struct Inspect: ParsableCommand {
         var graphs: [String: GraphSummary] = [:]
         for model in models {
             guard let graph = model.graph else { continue }
-            let inference = ShapeInference.infer(graph, values: ReaderValues(reader: TensorReader()))
+            let inference = ShapeInference.infer(graph, values: ReaderValues(reader: TensorReader()), functions: model.functions)
             graphs[model.path] = GraphSummary(model: model, graph: graph, inference: inference)
         }
         let errorStyle = Style.forDescriptor(2)

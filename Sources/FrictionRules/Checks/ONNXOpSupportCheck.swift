@@ -31,7 +31,7 @@ struct ONNXOpSupportCheck: CheckKind {
     func evaluate(_ context: CheckContext) -> [Hit] {
         guard let graph = context.model.graph else { return [] }
         var hits: [Hit] = []
-        let types = aspect == "dtypes" ? ShapeInference.infer(graph, values: context.values).values : [:]
+        let types = aspect == "dtypes" ? ShapeInference.infer(graph, values: context.values, functions: context.model.functions).values : [:]
         for target in context.targets {
             guard let runtime = target.runtime, let table = context.knowledge.opTable(runtime: runtime.id, version: target.runtimeVersion) else { continue }
             let label = "\(runtime.name.isEmpty ? runtime.id : runtime.name) \(target.runtimeVersion?.description ?? "(latest known)")"
