@@ -13,6 +13,7 @@ struct OpSelectorCheck: CheckKind {
         ParamSpec("opset_min", .int, "only when the default-domain opset is at least this"),
         ParamSpec("opset_max", .int, "only when the default-domain opset is at most this"),
         ParamSpec("node_name", .string, "glob the node name must match"),
+        ParamSpec("when_runtime", .string, "only for targets with this runtime id"),
     ]
 
     static let standardDomains: Set<String> = ["", "ai.onnx", "ai.onnx.ml", "ai.onnx.preview.training"]
@@ -24,6 +25,7 @@ struct OpSelectorCheck: CheckKind {
     let opsetMin: Int64?
     let opsetMax: Int64?
     let nodeName: String?
+    let runtime: String?
 
     init(params: Params, knowledge: Knowledge) throws(ParamError) {
         opTypes = params.strings("op_types").map(Set.init)
@@ -40,6 +42,7 @@ struct OpSelectorCheck: CheckKind {
         opsetMin = params.int("opset_min")
         opsetMax = params.int("opset_max")
         nodeName = params.string("node_name")
+        runtime = params.string("when_runtime")
         if opTypes == nil && domains == nil && !customDomains && attribute == nil {
             throw ParamError("select something: op_types, domains, custom_domains or attribute")
         }
@@ -47,6 +50,11 @@ struct OpSelectorCheck: CheckKind {
 
     func evaluate(_ context: CheckContext) -> [Hit] {
         guard let graph = context.model.graph else { return [] }
+        var targetLabel = "any target"
+        if let runtime {
+            guard let target = context.targets.first(where: { $0.runtime?.id == runtime }) else { return [] }
+            targetLabel = target.description
+        }
         let opset = graph.defaultOpset
         if let opsetMin, (opset ?? 0) < opsetMin { return [] }
         if let opsetMax, (opset ?? .max) > opsetMax { return [] }
@@ -70,7 +78,8 @@ struct OpSelectorCheck: CheckKind {
             }
             hits.append(Hit(location: Location(file: context.model.path, offset: node.offset, path: node.name.isEmpty ? node.opType : node.name),
                             values: ["node": node.name, "op": node.opType, "domain": node.domain.isEmpty ? "ai.onnx" : node.domain,
-                                     "opset": opset.map(String.init) ?? "?"]))
+                                     "opset": opset.map(String.init) ?? "?", "target": targetLabel,
+                                     "value": attribute.flatMap { node.attribute($0.name)?.json }.map { $0.stringValue ?? $0.serialized() } ?? ""]))
         }
         return hits
     }
