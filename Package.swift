@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FrictionLoaders", targets: ["FrictionLoaders"]),
         .library(name: "FrictionReport", targets: ["FrictionReport"]),
         .library(name: "FrictionRules", targets: ["FrictionRules"]),
+        .library(name: "FrictionNumerics", targets: ["FrictionNumerics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +24,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FrictionCore"),
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
+        .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
@@ -35,6 +37,7 @@ let package = Package(
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore"]),
         .testTarget(name: "FrictionCoreTests", dependencies: ["FrictionCore", "FrictionTestSupport"]),
         .testTarget(name: "FrictionAnalysisTests", dependencies: ["FrictionCore", "FrictionAnalysis"]),
+        .testTarget(name: "FrictionNumericsTests", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionLoadersTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionTestSupport"]),

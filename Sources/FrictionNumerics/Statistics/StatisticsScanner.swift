@@ -1,0 +1,110 @@
+import Dispatch
+import FrictionCore
+
+/// Streams a tensor payload (memory-mapped bytes) through ``StatisticsKernel`` in chunks, on
+/// every core: values are decoded chunk by chunk into a small buffer, never as a whole tensor.
+public enum StatisticsScanner {
+    /// Elements per chunk (a multiple of 16 and of every N:M group size).
+    static let chunk = 1 << 14
+
+    /// Statistics of `count` little-endian elements of `type` in `bytes`; nil if the type is not
+    /// a numeric type this scanner decodes or the bytes are too short.
+    /// `lookup` decodes 8-bit (or packed 4-bit, 16 entries) codes for formats without a native
+    /// Swift type (float8, float4, int8 …); `sparsity` checks N:M groups along the last axis,
+    /// which must then have a length divisible by m.
+    public static func scan(_ bytes: UnsafeRawBufferPointer, type: DType, count: Int, lookup: [Float]? = nil,
+                            sparsity: (n: Int, m: Int)? = nil, threads: Int = 2) -> TensorStatistics? {
+        guard count >= 0, let bits = type.bits else { return nil }
+        let (need, overflow) = count.multipliedReportingOverflow(by: bits)
+        guard !overflow, (need + 7) / 8 <= bytes.count else { return nil }
+        /// nil for float32, which the kernel reads in place.
+        let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
+        switch (type, bits) {
+        case (.float32, _):
+            decoder = nil
+        case (.bfloat16, _):
+            decoder = { raw, start, n, out in
+                var i = 0
+                if let dst = out.baseAddress {
+                    while i + 16 <= n {
+                        let h = raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: SIMD16<UInt16>.self)
+                        let w = SIMD16<UInt32>(truncatingIfNeeded: h) &<< 16
+                        UnsafeMutableRawPointer(dst + i).storeBytes(of: unsafeBitCast(w, to: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                        i += 16
+                    }
+                }
+                while i < n {
+                    out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: UInt16.self)) << 16)
+                    i += 1
+                }
+            }
+        case (.float16, _):
+            decoder = { raw, start, n, out in
+                for i in 0..<n {
+                    out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: UInt16.self)))
+                }
+            }
+        case (.float64, _):
+            decoder = { raw, start, n, out in
+                for i in 0..<n { out[i] = Float(raw.loadUnaligned(fromByteOffset: (start + i) * 8, as: Double.self)) }
+            }
+        case (_, 8):
+            guard let lookup, lookup.count == 256 else { return nil }
+            decoder = { raw, start, n, out in
+                lookup.withUnsafeBufferPointer { table in
+                    for i in 0..<n { out[i] = table[Int(raw[start + i])] }
+                }
+            }
+        case (_, 4):
+            guard let lookup, lookup.count == 16 else { return nil }
+            decoder = { raw, start, n, out in
+                lookup.withUnsafeBufferPointer { table in
+                    for i in 0..<n {
+                        let e = start + i
+                        let byte = raw[e >> 1]
+                        out[i] = table[Int(e & 1 == 0 ? byte & 0x0F : byte >> 4)]
+                    }
+                }
+            }
+        default:
+            return nil
+        }
+        let kernel = StatisticsKernel(sparsity: sparsity.map { ($0.m, $0.m - $0.n) })
+        let chunks = (count + chunk - 1) / chunk
+        let workers = max(1, min(threads, chunks))
+        var partials = [TensorStatistics](repeating: TensorStatistics(), count: workers)
+        /// Shared read-only inputs and disjoint result slots for the workers.
+        struct Shared: @unchecked Sendable {
+            let bytes: UnsafeRawBufferPointer
+            let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
+            let results: UnsafeMutableBufferPointer<TensorStatistics>
+        }
+        partials.withUnsafeMutableBufferPointer { results in
+            let shared = Shared(bytes: bytes, decoder: decoder, results: results)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let bytes = shared.bytes, decoder = shared.decoder
+                var stats = TensorStatistics()
+                var histogram = [UInt64](repeating: 0, count: 256 * 4)
+                let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
+                defer { buffer.deallocate() }
+                var c = w
+                while c < chunks {
+                    let start = c * chunk
+                    let n = min(chunk, count - start)
+                    if let decoder {
+                        decoder(bytes, start, n, buffer)
+                        if let b = buffer.baseAddress { kernel.accumulate(UnsafeRawPointer(b), count: n, into: &stats, histogram: &histogram) }
+                    } else if let b = bytes.baseAddress {
+                        kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: &histogram)
+                    }
+                    c += workers
+                }
+                for e in 0..<256 { stats.exponents[e] = histogram[e * 4] + histogram[e * 4 + 1] + histogram[e * 4 + 2] + histogram[e * 4 + 3] }
+                shared.results[w] = stats
+            }
+        }
+        var total = TensorStatistics()
+        for p in partials { total.merge(p) }
+        return total
+    }
+}

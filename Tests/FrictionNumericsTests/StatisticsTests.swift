@@ -1,0 +1,69 @@
+import FrictionCore
+import FrictionNumerics
+import Testing
+
+/// The statistics scan against values computed directly in the test (plain loops in Double).
+@Suite struct StatisticsTests {
+    func scan(_ values: [Float], sparsity: (Int, Int)? = nil, threads: Int = 2) -> TensorStatistics? {
+        values.withUnsafeBytes { StatisticsScanner.scan($0, type: .float32, count: values.count, sparsity: sparsity, threads: threads) }
+    }
+
+    @Test func countsSpecialsAndMoments() throws {
+        var values: [Float] = (0..<100_003).map { Float(($0 % 97) - 48) * 0.25 }
+        values[5] = .nan
+        values[17] = .infinity
+        values[99_999] = -.infinity
+        values[1000] = .leastNonzeroMagnitude
+        let s = try #require(scan(values))
+        let finite = values.filter(\.isFinite)
+        #expect(s.count == 100_003)
+        #expect(s.nan == 1 && s.positiveInfinity == 1 && s.negativeInfinity == 1)
+        #expect(s.zeros == UInt64(finite.filter { $0 == 0 }.count))
+        #expect(s.subnormals == 1)
+        #expect(s.min == finite.min() && s.max == finite.max())
+        let sum = finite.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(s.sum - sum) <= 1e-6 * max(1, abs(sum)) + 1e-3)
+        #expect(s.exponents.reduce(0, +) == s.count)
+        #expect(s.exponents[255] == 3)
+    }
+
+    @Test func threadsDoNotChangeTheResult() throws {
+        let values: [Float] = (0..<70_001).map { Float(($0 * 7919) % 20011) - 10005.5 }
+        let one = try #require(scan(values, threads: 1)), two = try #require(scan(values, threads: 2))
+        #expect(one.count == two.count && one.min == two.min && one.max == two.max && one.exponents == two.exponents)
+        #expect(abs(one.sum - two.sum) < 1e-2)
+    }
+
+    @Test func bfloat16AndFloat16DecodeLikeFloat32() throws {
+        let values: [Float] = (0..<5000).map { Float($0 - 2500) / 7 }
+        let bf16: [UInt16] = values.map { UInt16($0.bitPattern >> 16) }
+        let f16: [UInt16] = values.map { Float16($0).bitPattern }
+        let b = try #require(bf16.withUnsafeBytes { StatisticsScanner.scan($0, type: .bfloat16, count: bf16.count) })
+        let h = try #require(f16.withUnsafeBytes { StatisticsScanner.scan($0, type: .float16, count: f16.count) })
+        #expect(b.min == Float(bitPattern: values.min()!.bitPattern & 0xFFFF_0000))
+        #expect(h.max == Float(Float16(values.max()!)))
+        #expect(b.count == 5000 && h.count == 5000)
+    }
+
+    @Test func twoFourSparsityAlongRows() throws {
+        var values = [Float](repeating: 1, count: 64)
+        for g in 0..<16 where g != 3 { values[g * 4] = 0; values[g * 4 + 2] = 0 }
+        let s = try #require(scan(values, sparsity: (2, 4)))
+        #expect(s.sparsityGroups == 16)
+        #expect(s.sparsityConforming == 15)
+    }
+
+    @Test func overflowFractionsFromTheExponentHistogram() throws {
+        let values: [Float] = [1, 2, 70000, -100000, 0.5, 1e-8]
+        let s = try #require(scan(values))
+        #expect(s.fractionAtOrAbove(65504) == 2.0 / 6)
+        #expect(s.fractionAtOrAbove(448, scale: 0.01) == 2.0 / 6)
+        #expect(s.fractionBelow(Float(Float16.leastNonzeroMagnitude)) == 1.0 / 6)
+    }
+
+    @Test func refusesShortBuffersAndUnknownTypes() {
+        let bytes: [UInt8] = [0, 0, 0]
+        #expect(bytes.withUnsafeBytes { StatisticsScanner.scan($0, type: .float32, count: 1) } == nil)
+        #expect(bytes.withUnsafeBytes { StatisticsScanner.scan($0, type: .float8_e4m3fn, count: 3) } == nil, "8-bit types need a lookup table")
+    }
+}
