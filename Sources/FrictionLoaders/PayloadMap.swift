@@ -1,0 +1,28 @@
+import FrictionCore
+
+/// Maps the files behind tensors on demand (each file once) and hands out the byte range of a
+/// tensor's payload, for scans and dumps. Payloads inside decoded streams (zstd, deflated npz
+/// members) and ONNX typed fields are not served: their bytes are not a plain little-endian array.
+public final class PayloadMap: @unchecked Sendable {
+    private var sources: [String: ByteSource] = [:]
+
+    public init() {}
+
+    /// The payload bytes of `tensor`, or nil when they are not a plain array in a mapped file.
+    public func bytes(for tensor: TensorInfo) throws(LoadError) -> UnsafeRawBufferPointer? {
+        guard tensor.storage.container == nil else { return nil }
+        let source: ByteSource
+        if let cached = sources[tensor.storage.file] {
+            source = cached
+        } else {
+            source = try ByteSource.map(path: tensor.storage.file)
+            sources[tensor.storage.file] = source
+        }
+        let range = tensor.storage.range
+        guard range.upperBound <= source.count else {
+            throw LoadError("payload-range", "tensor data [\(range.lowerBound), \(range.upperBound)) lies past the end of the file (\(source.count) bytes)",
+                            file: tensor.storage.file, offset: range.lowerBound, path: tensor.name)
+        }
+        return UnsafeRawBufferPointer(rebasing: source.bytes[Int(range.lowerBound)..<Int(range.upperBound)])
+    }
+}
