@@ -34,7 +34,7 @@ let package = Package(
                 "FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionRules", "FrictionReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "FrictionTestSupport", dependencies: ["FrictionCore"]),
+        .target(name: "FrictionTestSupport", dependencies: ["FrictionCore", "FrictionLoaders"]),
         .testTarget(name: "FrictionCoreTests", dependencies: ["FrictionCore", "FrictionTestSupport"]),
         .testTarget(name: "FrictionAnalysisTests", dependencies: ["FrictionCore", "FrictionAnalysis"]),
         .testTarget(name: "FrictionNumericsTests", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionTestSupport"]),
