@@ -26,12 +26,12 @@ let package = Package(
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
         .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
-        .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", .product(name: "Yams", package: "Yams")]),
+        .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
         .executableTarget(
             name: "FrictionCLI",
             dependencies: [
-                "FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionRules", "FrictionReport",
+                "FrictionCore", "FrictionAnalysis", "FrictionNumerics", "FrictionLoaders", "FrictionRules", "FrictionReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore", "FrictionLoaders"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import FrictionAnalysis
 import FrictionCore
 import FrictionLoaders
+import FrictionNumerics
 import FrictionReport
 
 /// `friction inspect PATH...`: what a file or model folder holds, without reading payloads.
@@ -26,6 +27,9 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Show metadata arrays in full in JSON output.")
     var full = false
 
+    @Flag(help: "Scan every tensor's values: NaN/Inf, zeros, min/max, mean, RMS, FP16 overflow, 2:4 sparsity.")
+    var stats = false
+
     @Option(help: "Cap on bytes produced by decompressing one input (default 4 GiB).")
     var maxDecompressed: UInt64?
 
@@ -47,15 +51,45 @@ struct Inspect: ParsableCommand {
             let inference = ShapeInference.infer(graph, values: ReaderValues(reader: TensorReader()), functions: model.functions)
             graphs[model.path] = GraphSummary(model: model, graph: graph, inference: inference)
         }
+        var scans: [String: WeightScan.Result] = [:]
+        if stats {
+            let payloads = PayloadMap()
+            for model in models { scans[model.path] = WeightScan.scan(model, payloads: payloads) }
+        }
         let errorStyle = Style.forDescriptor(2)
         for error in errors { FileHandleOutput.standardError(errorStyle.red("error") + ": \(error)\n") }
         switch format {
         case .json:
-            FileHandleOutput.standardOutput(InspectJSON.document(models: models, errors: errors, full: full, graphs: graphs).serialized(indent: 2) + "\n")
+            var document = InspectJSON.document(models: models, errors: errors, full: full, graphs: graphs)
+            if stats { document = Self.addStatistics(document, models: models, scans: scans) }
+            FileHandleOutput.standardOutput(document.serialized(indent: 2) + "\n")
         case .text:
             let style = Style.forDescriptor(1)
-            FileHandleOutput.standardOutput(models.map { InspectText.render($0, style: style, graph: graphs[$0.path]) }.joined(separator: "\n"))
+            FileHandleOutput.standardOutput(models.map { model in
+                var text = InspectText.render(model, style: style, graph: graphs[model.path])
+                if let scan = scans[model.path] {
+                    text += StatisticsReport.lines(model, statistics: scan.statistics, skipped: scan.skipped, style: style).joined(separator: "\n") + "\n"
+                }
+                return text
+            }.joined(separator: "\n"))
         }
         if !errors.isEmpty { throw ExitCode(2) }
+    }
+
+    /// Adds `statistics` to each tensor object of the inspect document.
+    static func addStatistics(_ document: JSONValue, models: [Model], scans: [String: WeightScan.Result]) -> JSONValue {
+        guard case .object(var members) = document, let i = members.firstIndex(where: { $0.key == "inputs" }),
+              case .array(let inputs) = members[i].value else { return document }
+        members[i].value = .array(zip(inputs, models).map { input, model in
+            guard case .object(var fields) = input, let scan = scans[model.path], let t = fields.firstIndex(where: { $0.key == "tensors" }),
+                  case .array(let tensors) = fields[t].value else { return input }
+            fields[t].value = .array(zip(tensors, model.tensors).map { json, tensor in
+                guard case .object(var f) = json, let s = scan.statistics[tensor.storage.file + "|" + tensor.name] else { return json }
+                f.append(JSONMember(key: "statistics", value: StatisticsReport.json(s)))
+                return .object(f)
+            })
+            return .object(fields)
+        })
+        return .object(members)
     }
 }

@@ -54,6 +54,12 @@ struct Lint: ParsableCommand {
     @Option(help: "Cap on bytes produced by decompressing one input (default 4 GiB).")
     var maxDecompressed: UInt64?
 
+    @Option(help: "Scan weight values for the value rules: auto (inputs up to --scan-limit bytes), always, never.")
+    var scanWeights: String = "auto"
+
+    @Option(help: "Largest input (tensor bytes) scanned with --scan-weights auto (default 2 GiB).")
+    var scanLimit: UInt64 = 2 << 30
+
     func run() throws {
         let setup = try LintSetup(paths: paths, config: config, rulesDir: rulesDir, extraRules: rules, select: select,
                                   ignore: ignore, targets: target, baseline: baseline, failOn: failOn)
@@ -62,10 +68,15 @@ struct Lint: ParsableCommand {
         }
         var options = LoadOptions()
         if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
+        guard ["auto", "always", "never"].contains(scanWeights) else { throw ValidationError("--scan-weights must be auto, always or never") }
         var inputs: [InputResult] = []
+        let payloads = PayloadMap()
         for path in paths where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
             do throws(LoadError) {
-                inputs.append(setup.linter.lint(path: path, model: try ModelLoader.load(path, options: options), error: nil))
+                let model = try ModelLoader.load(path, options: options)
+                let scan = scanWeights == "always" || (scanWeights == "auto" && model.tensorBytes <= scanLimit)
+                let statistics = scan ? WeightScan.scan(model, payloads: payloads).statistics : [:]
+                inputs.append(setup.linter.lint(path: path, model: model, error: nil, statistics: statistics))
             } catch {
                 inputs.append(setup.linter.lint(path: path, model: nil, error: error))
             }

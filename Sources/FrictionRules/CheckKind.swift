@@ -1,5 +1,6 @@
 import FrictionAnalysis
 import FrictionCore
+import FrictionNumerics
 
 /// A check kind: Swift logic a rule names in `check:` and configures with `params:`.
 /// Adding one is one file plus one line in ``CheckRegistry``.
@@ -25,14 +26,20 @@ public struct CheckContext: Sendable {
     public let loadError: LoadError?
     /// Values of small tensors, for checks that look at constants.
     public let values: any TensorValues
+    /// Weight statistics by ``CheckContext/key(_:)`` when weights were scanned (`--scan-weights`).
+    public let statistics: [String: TensorStatistics]
+
+    /// The statistics key of a tensor: its file and name.
+    public static func key(_ t: TensorInfo) -> String { t.storage.file + "|" + t.name }
 
     public init(facts: ModelFacts, targets: [Target], knowledge: Knowledge, loadError: LoadError? = nil,
-                values: any TensorValues = NoTensorValues()) {
+                values: any TensorValues = NoTensorValues(), statistics: [String: TensorStatistics] = [:]) {
         self.facts = facts
         self.targets = targets
         self.knowledge = knowledge
         self.loadError = loadError
         self.values = values
+        self.statistics = statistics
     }
 
     public var model: Model { facts.model }

@@ -22,6 +22,7 @@ public enum CheckRegistry {
         DecomposedLayerNormCheck.self,
         QDQParamsCheck.self,
         ONNXOpSupportCheck.self,
+        WeightStatisticsCheck.self,
     ]
 
     /// The kind with this id.

@@ -1,5 +1,6 @@
 import FrictionAnalysis
 import FrictionCore
+import FrictionNumerics
 
 /// The result for one input: the model (when it loaded), the load error (when it did not),
 /// and the findings that survived selection, ignores and the baseline.
@@ -94,10 +95,10 @@ public struct Linter: Sendable {
     }
 
     /// Lints one input: a loaded model, or the error that stopped it loading.
-    public func lint(path: String, model: Model?, error: LoadError?) -> InputResult {
+    public func lint(path: String, model: Model?, error: LoadError?, statistics: [String: TensorStatistics] = [:]) -> InputResult {
         let pathIgnores = configuration.perPathIgnores.filter { Glob.matches($0.glob, path) }.flatMap(\.codes)
         let facts = ModelFacts(model ?? Model(path: path, format: .safetensors))
-        let context = CheckContext(facts: facts, targets: targets, knowledge: knowledge, loadError: error, values: values)
+        let context = CheckContext(facts: facts, targets: targets, knowledge: knowledge, loadError: error, values: values, statistics: statistics)
         var findings: [Finding] = []
         for a in active {
             if Configuration.names(pathIgnores, a.rule) { continue }

@@ -1,0 +1,49 @@
+import FrictionCore
+import FrictionLoaders
+import FrictionNumerics
+
+/// Scans the weights of a model: statistics per tensor for every payload that is a plain array
+/// in a mapped file (float types directly, 8-bit and packed 4-bit types through decode tables,
+/// ggml block types through their dequantizers, a chunk at a time).
+struct WeightScan {
+    struct Result {
+        var statistics: [String: TensorStatistics] = [:]
+        /// Tensors that could not be scanned, with the reason.
+        var skipped: [(String, String)] = []
+    }
+
+    static func scan(_ model: Model, payloads: PayloadMap) -> Result {
+        var result = Result()
+        for tensor in model.tensors {
+            let key = tensor.storage.file + "|" + tensor.name
+            let bytes: UnsafeRawBufferPointer?
+            do throws(LoadError) { bytes = try payloads.bytes(for: tensor) } catch {
+                result.skipped.append((tensor.name, error.message))
+                continue
+            }
+            guard let bytes else {
+                result.skipped.append((tensor.name, "payload is inside a compressed or encoded stream"))
+                continue
+            }
+            let count = Int(clamping: tensor.parameterCount ?? 0)
+            var stats: TensorStatistics?
+            switch tensor.type {
+            case .dtype(let d):
+                let sparsity: (n: Int, m: Int)? = (tensor.shape.fixedDims?.last).map { $0 % 4 == 0 && tensor.shape.rank >= 2 ? (2, 4) : nil } ?? nil
+                stats = StatisticsScanner.scan(bytes, type: d, count: count, lookup: DecodeLookup.table(for: d), sparsity: sparsity)
+            case .ggml(let g):
+                if let element = g.element, element.traits.family == .float {
+                    stats = StatisticsScanner.scan(bytes, type: element, count: count)
+                } else if GGMLDequant.isSupported(g) {
+                    stats = StatisticsScanner.scanBlocks(bytes, blockBytes: g.typeSize, blockElements: g.blockSize) { slice, out in
+                        GGMLDequant.dequantize(slice, type: g, into: &out)
+                    }
+                }
+            case .unknown:
+                break
+            }
+            if let stats { result.statistics[key] = stats } else { result.skipped.append((tensor.name, "no decoder for \(tensor.type)")) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,51 @@
+import Dispatch
+import FrictionCore
+
+extension StatisticsScanner {
+    /// Statistics of a block-quantized payload (ggml types): blocks are dequantized a chunk at a
+    /// time into a small buffer by `decode`, on every core. `blockBytes`/`blockElements` give the
+    /// block layout; `decode` returns false for malformed data (then the scan returns nil).
+    public static func scanBlocks(_ bytes: UnsafeRawBufferPointer, blockBytes: Int, blockElements: Int, threads: Int = 2,
+                                  decode: @escaping @Sendable (UnsafeRawBufferPointer, inout [Float]) -> Bool) -> TensorStatistics? {
+        guard blockBytes > 0, blockElements > 0, bytes.count % blockBytes == 0 else { return nil }
+        let blocks = bytes.count / blockBytes
+        let perChunk = max(1, chunk / blockElements)
+        let chunks = (blocks + perChunk - 1) / perChunk
+        let workers = max(1, min(threads, chunks))
+        var partials = [TensorStatistics?](repeating: TensorStatistics(), count: workers)
+        struct Shared: @unchecked Sendable {
+            let bytes: UnsafeRawBufferPointer
+            let results: UnsafeMutableBufferPointer<TensorStatistics?>
+        }
+        let kernel = StatisticsKernel(sparsity: nil)
+        partials.withUnsafeMutableBufferPointer { results in
+            let shared = Shared(bytes: bytes, results: results)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var stats = TensorStatistics()
+                var histogram = [UInt64](repeating: 0, count: 256 * 4)
+                var buffer: [Float] = []
+                buffer.reserveCapacity(perChunk * blockElements)
+                var c = w
+                while c < chunks {
+                    let first = c * perChunk
+                    let n = min(perChunk, blocks - first)
+                    buffer.removeAll(keepingCapacity: true)
+                    let slice = UnsafeRawBufferPointer(rebasing: shared.bytes[(first * blockBytes)..<((first + n) * blockBytes)])
+                    guard decode(slice, &buffer) else { shared.results[w] = nil; return }
+                    buffer.withUnsafeBytes { raw in
+                        if let base = raw.baseAddress { kernel.accumulate(base, count: buffer.count, into: &stats, histogram: &histogram) }
+                    }
+                    c += workers
+                }
+                for e in 0..<256 { stats.exponents[e] = histogram[e * 4] + histogram[e * 4 + 1] + histogram[e * 4 + 2] + histogram[e * 4 + 3] }
+                shared.results[w] = stats
+            }
+        }
+        var total = TensorStatistics()
+        for p in partials {
+            guard let p else { return nil }
+            total.merge(p)
+        }
+        return total
+    }
+}
