@@ -5,6 +5,7 @@ import Glibc
 
 /// `friction` exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or load error.
 /// ArgumentParser's own usage errors (64) are mapped to 2.
+PeakMemory.install()
 do {
     var command = try Friction.parseAsRoot()
     try command.run()

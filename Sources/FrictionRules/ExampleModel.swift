@@ -1,5 +1,6 @@
 import FrictionAnalysis
 import FrictionCore
+import FrictionNumerics
 
 /// Builds models from the compact descriptions in rule examples, so every rule's examples run
 /// as tests without binary fixtures:
@@ -20,6 +21,21 @@ public enum ExampleModel {
         public var error: LoadError?
         /// Values given inline for example tensors (`values: [...]`), by tensor name.
         public var values = ExampleValues(byName: [:])
+
+        /// Statistics of the tensors with inline values, as a weight scan would compute them.
+        public var statistics: [String: TensorStatistics] {
+            var out: [String: TensorStatistics] = [:]
+            for t in model?.tensors ?? [] {
+                guard let numbers = values.doubles(t) else { continue }
+                let floats = numbers.map(Float.init)
+                let last = t.shape.fixedDims?.last ?? 0
+                let sparsity: (n: Int, m: Int)? = t.shape.rank >= 2 && last % 4 == 0 ? (2, 4) : nil
+                out[CheckContext.key(t)] = floats.withUnsafeBytes {
+                    StatisticsScanner.scan($0, type: .float32, count: floats.count, sparsity: sparsity, threads: 1)
+                }
+            }
+            return out
+        }
     }
 
     /// The inline values of an example's tensors.
@@ -28,7 +44,9 @@ public enum ExampleModel {
         public func int64s(_ tensor: TensorInfo) -> [Int64]? {
             byName[tensor.name]?.map { $0.int64Value ?? Int64(exactly: ($0.doubleValue ?? 0).rounded()) ?? 0 }
         }
-        public func doubles(_ tensor: TensorInfo) -> [Double]? { byName[tensor.name]?.compactMap(\.doubleValue) }
+        public func doubles(_ tensor: TensorInfo) -> [Double]? {
+            byName[tensor.name]?.map { v in v.doubleValue ?? (v.stringValue == "nan" ? .nan : v.stringValue == "inf" ? .infinity : v.stringValue == "-inf" ? -.infinity : 0) }
+        }
     }
 
     public static func build(_ spec: JSONValue, path: String = "example") throws(ParamError) -> Built {

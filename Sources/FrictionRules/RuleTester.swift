@@ -21,7 +21,7 @@ public enum RuleTester {
                         problems.append("\(label): \(error)")
                         continue
                     }
-                    let findings = linter.lint(path: "example-\(i)", model: built.model, error: built.error).findings
+                    let findings = linter.lint(path: "example-\(i)", model: built.model, error: built.error, statistics: built.statistics).findings
                     problems += check(findings, example: example, triggering: kind == "triggering").map { "\(label): \($0)" }
                 } catch {
                     problems.append("\(label): \(error.message)")

@@ -8,7 +8,8 @@ public struct RunResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
-    /// Peak RSS of the child alone, in bytes (from wait4's rusage).
+    /// Peak RSS of the child alone, in bytes: the VmHWM friction reports with FRICTION_PEAK_RSS
+    /// (wait4's rusage of a vfork-spawned child also counts the parent's memory), else rusage.
     public var maxRSS: Int
     /// Whether the child died from a signal (a crash).
     public var signaled: Bool
@@ -32,6 +33,7 @@ public enum FrictionBinary {
     /// from) the current environment. Output is captured through temporary files.
     public static func run(_ arguments: [String], environment: [String: String?] = [:]) -> RunResult {
         var env = ProcessInfo.processInfo.environment
+        env["FRICTION_PEAK_RSS"] = "1"
         for (key, value) in environment { env[key] = value ?? nil }
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("friction-run-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
@@ -62,7 +64,17 @@ public enum FrictionBinary {
         let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         let exited = status & 0x7F == 0
-        return RunResult(status: exited ? (status >> 8) & 0xFF : -(status & 0x7F), stdout: out, stderr: err,
-                         maxRSS: usage.ru_maxrss * 1024, signaled: !exited)
+        var peak = usage.ru_maxrss * 1024
+        var kept: [Substring] = []
+        for line in err.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("friction-peak-rss: ") {
+                let digits = line.dropFirst("friction-peak-rss: ".count).prefix { $0.isNumber }
+                if let kb = Int(digits) { peak = kb * 1024 }
+            } else {
+                kept.append(line)
+            }
+        }
+        return RunResult(status: exited ? (status >> 8) & 0xFF : -(status & 0x7F), stdout: out, stderr: kept.joined(separator: "\n"),
+                         maxRSS: peak, signaled: !exited)
     }
 }

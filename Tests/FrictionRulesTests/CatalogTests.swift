@@ -66,7 +66,7 @@ import Testing
                 let targets = try example.targets.map { try Target.parse($0, knowledge: knowledge) }
                 var linter = try Linter(catalog: RuleCatalog(rules: [rule], knowledge: knowledge, directory: ""), configuration: Configuration(), targets: targets)
                 linter.values = built.values
-                for finding in linter.lint(path: "e\(i)", model: built.model, error: built.error).findings {
+                for finding in linter.lint(path: "e\(i)", model: built.model, error: built.error, statistics: built.statistics).findings {
                     let unfilled = placeholders.contains { finding.message.contains("{\($0)}") }
                     #expect(!unfilled, "\(rule.code): unfilled placeholder in '\(finding.message)'")
                 }

@@ -22,7 +22,7 @@ extension StatisticsScanner {
             let shared = Shared(bytes: bytes, results: results)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var stats = TensorStatistics()
-                var histogram = [UInt64](repeating: 0, count: 256 * 4)
+                var histogram = [UInt64](repeating: 0, count: 2048 * 4)
                 var buffer: [Float] = []
                 buffer.reserveCapacity(perChunk * blockElements)
                 var c = w
@@ -37,7 +37,7 @@ extension StatisticsScanner {
                     }
                     c += workers
                 }
-                for e in 0..<256 { stats.exponents[e] = histogram[e * 4] + histogram[e * 4 + 1] + histogram[e * 4 + 2] + histogram[e * 4 + 3] }
+                for b in 0..<2048 { stats.magnitudes[b] = histogram[b * 4] + histogram[b * 4 + 1] + histogram[b * 4 + 2] + histogram[b * 4 + 3] }
                 shared.results[w] = stats
             }
         }

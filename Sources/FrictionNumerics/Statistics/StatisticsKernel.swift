@@ -37,7 +37,8 @@ struct StatisticsKernel {
             vmax = pointwiseMax(vmax, v.replacing(with: -.infinity, where: .!finite))
             vsum += f
             vsq += f * f
-            for lane in 0..<16 { h[Int(exp[lane]) &* 4 &+ (lane & 3)] &+= 1 }
+            let buckets = (bits &>> 20) & 0x7FF
+            for lane in 0..<16 { h[Int(buckets[lane]) &* 4 &+ (lane & 3)] &+= 1 }
             i += 16
         }
         nan &+= UInt64(cNaN.wrappedSum())
@@ -48,8 +49,7 @@ struct StatisticsKernel {
         while i < n {
             let v = value(i)
             let bits = v.bitPattern
-            let exp = Int((bits >> 23) & 0xFF)
-            h[exp * 4] &+= 1
+            h[Int((bits >> 20) & 0x7FF) * 4] &+= 1
             if v.isNaN { nan &+= 1 } else if v.isInfinite { if v < 0 { negInf &+= 1 } else { posInf &+= 1 } } else {
                 if v == 0 { zeros &+= 1 } else if v.isSubnormal { subnormals &+= 1 }
                 tailMin = Swift.min(tailMin, v)

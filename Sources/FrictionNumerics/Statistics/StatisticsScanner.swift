@@ -84,7 +84,7 @@ public enum StatisticsScanner {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let bytes = shared.bytes, decoder = shared.decoder
                 var stats = TensorStatistics()
-                var histogram = [UInt64](repeating: 0, count: 256 * 4)
+                var histogram = [UInt64](repeating: 0, count: 2048 * 4)
                 let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
                 defer { buffer.deallocate() }
                 var c = w
@@ -99,7 +99,7 @@ public enum StatisticsScanner {
                     }
                     c += workers
                 }
-                for e in 0..<256 { stats.exponents[e] = histogram[e * 4] + histogram[e * 4 + 1] + histogram[e * 4 + 2] + histogram[e * 4 + 3] }
+                for b in 0..<2048 { stats.magnitudes[b] = histogram[b * 4] + histogram[b * 4 + 1] + histogram[b * 4 + 2] + histogram[b * 4 + 3] }
                 shared.results[w] = stats
             }
         }

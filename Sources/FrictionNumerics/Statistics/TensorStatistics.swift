@@ -13,8 +13,15 @@ public struct TensorStatistics: Sendable, Equatable {
     /// Sum and sum of squares of the finite values.
     public var sum: Double = 0
     public var sumOfSquares: Double = 0
-    /// Counts by float32 exponent field (0 = zero/subnormal, 255 = inf/NaN): binary magnitude 2^(e-127).
-    public var exponents: [UInt64] = Array(repeating: 0, count: 256)
+    /// Counts by magnitude bucket: the float32 exponent field and the top 3 mantissa bits
+    /// (`bits >> 20 & 0x7FF`), eight buckets per binade; buckets 0…7 hold zeros and subnormals,
+    /// 2040…2047 infinities and NaNs.
+    public var magnitudes: [UInt64] = Array(repeating: 0, count: 2048)
+
+    /// Counts per binade (float32 exponent field), derived from ``magnitudes``.
+    public var exponents: [UInt64] {
+        (0..<256).map { e in magnitudes[(e * 8)..<(e * 8 + 8)].reduce(0, +) }
+    }
     /// N:M sparsity along the last (reduction) axis: groups checked and groups conforming.
     public var sparsityGroups: UInt64 = 0
     public var sparsityConforming: UInt64 = 0
@@ -40,29 +47,47 @@ public struct TensorStatistics: Sendable, Equatable {
         max = Swift.max(max, o.max)
         sum += o.sum
         sumOfSquares += o.sumOfSquares
-        for i in 0..<256 { exponents[i] += o.exponents[i] }
+        for i in 0..<2048 { magnitudes[i] += o.magnitudes[i] }
         sparsityGroups += o.sparsityGroups
         sparsityConforming += o.sparsityConforming
     }
 
-    /// Fraction of finite non-zero values whose magnitude × `scale` is at least `limit`
-    /// (would overflow a format whose largest finite value is below `limit`), from the exponent
-    /// histogram: exact at powers of two, conservative (counts the whole binade) between them.
+    /// The bucket of a positive float32 magnitude.
+    static func bucket(_ v: Float) -> Int { Int((v.bitPattern >> 20) & 0x7FF) }
+
+    /// Fraction of finite values whose magnitude × `scale` is at least `limit` (would overflow a
+    /// format whose largest finite value is `limit`), from the magnitude histogram: values in
+    /// buckets wholly above the threshold's bucket, plus that bucket when the threshold starts it —
+    /// a lower bound, exact when the threshold is a bucket boundary.
     public func fractionAtOrAbove(_ limit: Float, scale: Float = 1) -> Double {
         guard finite > 0, limit > 0, scale > 0 else { return 0 }
         let threshold = limit / scale
-        let from = Int(threshold.exponentBitPattern)
-        let n = exponents[Swift.min(Swift.max(from, 1), 255)..<255].reduce(0, +)
+        guard threshold.isFinite else { return 0 }
+        let b = Self.bucket(threshold)
+        let from = threshold.bitPattern & 0xF_FFFF == 0 ? b : b + 1
+        let n = magnitudes[Swift.min(from, 2040)..<2040].reduce(0, +)
         return Double(n) / Double(finite)
     }
 
-    /// Fraction of finite values whose magnitude × `scale` falls below `smallest` (flush to zero
-    /// in a format whose smallest subnormal is `smallest`), zeros excluded.
+    /// Fraction of finite values whose magnitude × `scale` lies below `smallest` (flush to zero
+    /// in a format whose smallest subnormal is `smallest`), zeros excluded; a lower bound as above.
     public func fractionBelow(_ smallest: Float, scale: Float = 1) -> Double {
         guard finite > 0, smallest > 0, scale > 0 else { return 0 }
         let threshold = smallest / scale
-        let e = Int(threshold.exponentBitPattern)
-        let below = exponents[1..<Swift.min(Swift.max(e, 1), 255)].reduce(0, +) + subnormals
+        guard threshold.isFinite else { return 0 }
+        let below = magnitudes[0..<Swift.min(Swift.max(Self.bucket(threshold), 0), 2040)].reduce(0, +) - zeros
         return Double(below) / Double(finite)
+    }
+
+    /// The median magnitude of the finite values, as the lower edge of its histogram bucket
+    /// (within 1/8 of a binade).
+    public var medianMagnitude: Float {
+        guard finite > 0 else { return 0 }
+        var seen: UInt64 = 0
+        for b in 0..<2040 {
+            seen += magnitudes[b]
+            if seen * 2 >= finite { return Float(bitPattern: UInt32(b) << 20) }
+        }
+        return absMax
     }
 }

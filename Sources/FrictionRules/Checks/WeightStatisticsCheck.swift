@@ -9,7 +9,7 @@ struct WeightStatisticsCheck: CheckKind {
     static let summary = "statistics of scanned weights against thresholds"
     static let parameters = TensorSelector.specs + [
         ParamSpec("statistic", .string, required: true,
-                  "nonfinite, nan, zero_fraction, min, absmax_over_rms, overflow_fraction, flush_fraction, sparsity_conformance"),
+                  "nonfinite, nan, zero_fraction, min, absmax_over_rms, absmax_over_median, overflow_fraction, flush_fraction, sparsity_conformance"),
         ParamSpec("op", .string, required: true, "gt, ge, lt, le, eq"),
         ParamSpec("value", .number, required: true, "the threshold"),
         ParamSpec("format_max", .number, "overflow_fraction: largest finite value of the target format (65504 for FP16, 448 for E4M3)"),
@@ -18,7 +18,7 @@ struct WeightStatisticsCheck: CheckKind {
         ParamSpec("when_config", .object, "only when config.json has {key: dotted.path, value: …}"),
     ]
 
-    static let statistics: Set<String> = ["nonfinite", "nan", "zero_fraction", "min", "absmax_over_rms", "overflow_fraction", "flush_fraction", "sparsity_conformance"]
+    static let statistics: Set<String> = ["nonfinite", "nan", "zero_fraction", "min", "absmax_over_rms", "absmax_over_median", "overflow_fraction", "flush_fraction", "sparsity_conformance"]
 
     let selector: TensorSelector
     let statistic: String
@@ -51,6 +51,7 @@ struct WeightStatisticsCheck: CheckKind {
         case "zero_fraction": return s.count == 0 ? nil : Double(s.zeros) / Double(s.count)
         case "min": return s.finite == 0 ? nil : Double(s.min)
         case "absmax_over_rms": return s.rms == 0 ? nil : Double(s.absMax) / s.rms
+        case "absmax_over_median": return s.medianMagnitude == 0 ? nil : Double(s.absMax) / Double(s.medianMagnitude)
         case "overflow_fraction": return s.fractionAtOrAbove(formatMax)
         case "flush_fraction": return s.fractionBelow(formatMin)
         default: return s.sparsityConformance
@@ -85,7 +86,7 @@ struct WeightStatisticsCheck: CheckKind {
             hits.append(.tensor(t, [
                 "statistic": statistic, "measured": Self.format(v), "threshold": Self.format(threshold), "target": target,
                 "count": String(s.count), "nan": String(s.nan), "inf": String(s.positiveInfinity + s.negativeInfinity),
-                "absmax": "\(s.absMax)", "rms": Self.format(s.rms), "percent": Self.format(v * 100),
+                "absmax": "\(s.absMax)", "rms": Self.format(s.rms), "median": "\(s.medianMagnitude)", "percent": Self.format(v * 100),
             ]))
         }
         return hits
