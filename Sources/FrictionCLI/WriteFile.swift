@@ -12,3 +12,12 @@ func writeFile(_ path: String, _ text: String) throws {
         throw ValidationError("cannot write \(path)")
     }
 }
+
+/// Writes binary data to a file the user named.
+func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    guard let file = fopen(path, "wb") else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    defer { fclose(file) }
+    guard bytes.withUnsafeBytes({ fwrite($0.baseAddress, 1, $0.count, file) }) == bytes.count else {
+        throw ValidationError("cannot write \(path)")
+    }
+}

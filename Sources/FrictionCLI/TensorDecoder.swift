@@ -1,0 +1,105 @@
+import FrictionAnalysis
+import FrictionCore
+import FrictionLoaders
+import FrictionNumerics
+
+/// Turns a stored tensor into float32 values in NumPy order, applying its scheme's scales:
+/// plain float and integer types, 8-bit and packed 4-bit codes, ggml blocks (numpy shape is
+/// ggml's ne reversed), FP8 with a per-tensor or per-channel `weight_scale`, and GPTQ / AWQ
+/// `qweight` with `scales`/`qzeros`/`g_idx` (dequantized to [in, out]).
+struct TensorDecoder {
+    let model: Model
+    let payloads: PayloadMap
+
+    struct Decoded {
+        var values: [Float]
+        var shape: [UInt64]
+        var note: String?
+    }
+
+    func tensor(_ name: String) -> TensorInfo? { model.tensors.first { $0.name == name } }
+
+    /// Plain decode of a tensor's own codes (no scales).
+    func codes(_ t: TensorInfo) -> [Float]? {
+        guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
+        switch t.type {
+        case .dtype(let d):
+            switch d {
+            case .float32: return (0..<count).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+            case .float64: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
+            case .float16: return (0..<count).map { Float(Float16(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
+            case .bfloat16: return (0..<count).map { Float(bitPattern: UInt32(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) << 16) }
+            case .int16: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)) }
+            case .uint16: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+            case .int32: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
+            case .uint32: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
+            case .int64: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+            case .uint64: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+            default:
+                guard let table = DecodeLookup.table(for: d), let bits = d.bits else { return nil }
+                if bits == 8 { return (0..<count).map { table[Int(bytes[$0])] } }
+                if bits == 4 { return (0..<count).map { i in table[Int(i & 1 == 0 ? bytes[i >> 1] & 0x0F : bytes[i >> 1] >> 4)] } }
+                return nil
+            }
+        case .ggml(let g):
+            var out: [Float] = []
+            guard GGMLDequant.dequantize(bytes, type: g, into: &out) else { return nil }
+            return out
+        case .unknown:
+            return nil
+        }
+    }
+
+    func decode(_ t: TensorInfo) -> Decoded? {
+        let dims = t.shape.fixedDims ?? []
+        let module = TensorNames.module(of: t.name)
+        let leaf = TensorNames.leaf(of: t.name)
+        let quant = model.config?["quantization_config"]
+        if leaf == "qweight", case .dtype(.int32) = t.type, dims.count == 2, let method = quant?["quant_method"]?.stringValue?.lowercased(),
+           let scalesT = tensor(module + ".scales"), let zerosT = tensor(module + ".qzeros"), let scales = codes(scalesT) {
+            let ints = int32s(t), zeros = int32s(zerosT)
+            let bits = Int(quant?["bits"]?.int64Value ?? 4)
+            let group = Int(quant?["group_size"]?.int64Value ?? 128)
+            let pack = 32 / max(1, bits)
+            if method == "gptq" {
+                let inF = Int(dims[0]) * pack, outF = Int(dims[1])
+                let gIdx = tensor(module + ".g_idx").map(int32s)
+                let format: IntPacking.GPTQFormat = quant?["checkpoint_format"]?.stringValue == "gptq_v2" ? .v2 : .v1
+                if let v = IntPacking.dequantizeGPTQ(qweight: ints, qzeros: zeros, scales: scales, gIdx: gIdx, bits: bits,
+                                                     groupSize: group <= 0 ? inF : group, inFeatures: inF, outFeatures: outF, format: format) {
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]")
+                }
+            } else if method == "awq" {
+                let inF = Int(dims[0]), outF = Int(dims[1]) * pack
+                if let v = IntPacking.dequantizeAWQ(qweight: ints, qzeros: zeros, scales: scales, groupSize: group, inFeatures: inF, outFeatures: outF) {
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]")
+                }
+            }
+        }
+        guard var values = codes(t) else { return nil }
+        var shape = dims
+        var note: String?
+        if case .ggml = t.type { shape = dims.reversed() }
+        if case .dtype(let d) = t.type, d == .float8_e4m3fn || d == .float8_e5m2, let scaleT = tensor(module + ".weight_scale") ?? tensor(module + ".weight_scale_inv"),
+           let scale = codes(scaleT), dims.count == 2 {
+            let rows = Int(dims[0]), cols = Int(dims[1])
+            if scale.count == 1 {
+                values = values.map { $0 * scale[0] }
+                note = "FP8 × per-tensor scale \(scaleT.name)"
+            } else if scale.count == rows {
+                for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[r] } }
+                note = "FP8 × per-channel scale \(scaleT.name)"
+            } else if let sd = scaleT.shape.fixedDims, sd.count == 2, sd[0] > 0, sd[1] > 0 {
+                let br = (rows + Int(sd[0]) - 1) / Int(sd[0]), bc = (cols + Int(sd[1]) - 1) / Int(sd[1])
+                for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[(r / br) * Int(sd[1]) + c / bc] } }
+                note = "FP8 × block scale \(scaleT.name)"
+            }
+        }
+        return Decoded(values: values, shape: shape, note: note)
+    }
+
+    func int32s(_ t: TensorInfo) -> [Int32] {
+        guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init), bytes.count >= count * 4 else { return [] }
+        return (0..<count).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self) }
+    }
+}
