@@ -1,4 +1,3 @@
-import Dispatch
 import FrictionCore
 
 extension StatisticsScanner {
@@ -20,9 +19,11 @@ extension StatisticsScanner {
         let kernel = StatisticsKernel(sparsity: nil)
         partials.withUnsafeMutableBufferPointer { results in
             let shared = Shared(bytes: bytes, results: results)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            ParallelFor.run(workers: workers) { w in
                 var stats = TensorStatistics()
-                var histogram = [UInt64](repeating: 0, count: 2048 * 4)
+                let histogram = UnsafeMutablePointer<UInt64>.allocate(capacity: 2048)
+                histogram.initialize(repeating: 0, count: 2048)
+                defer { histogram.deallocate() }
                 var buffer: [Float] = []
                 buffer.reserveCapacity(perChunk * blockElements)
                 var c = w
@@ -33,11 +34,11 @@ extension StatisticsScanner {
                     let slice = UnsafeRawBufferPointer(rebasing: shared.bytes[(first * blockBytes)..<((first + n) * blockBytes)])
                     guard decode(slice, &buffer) else { shared.results[w] = nil; return }
                     buffer.withUnsafeBytes { raw in
-                        if let base = raw.baseAddress { kernel.accumulate(base, count: buffer.count, into: &stats, histogram: &histogram) }
+                        if let base = raw.baseAddress { kernel.accumulate(base, count: buffer.count, into: &stats, histogram: histogram) }
                     }
                     c += workers
                 }
-                for b in 0..<2048 { stats.magnitudes[b] = histogram[b * 4] + histogram[b * 4 + 1] + histogram[b * 4 + 2] + histogram[b * 4 + 3] }
+                for b in 0..<2048 { stats.magnitudes[b] = histogram[b] }
                 shared.results[w] = stats
             }
         }

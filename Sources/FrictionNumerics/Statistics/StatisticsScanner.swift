@@ -1,4 +1,3 @@
-import Dispatch
 import FrictionCore
 
 /// Streams a tensor payload (memory-mapped bytes) through ``StatisticsKernel`` in chunks, on
@@ -81,10 +80,12 @@ public enum StatisticsScanner {
         }
         partials.withUnsafeMutableBufferPointer { results in
             let shared = Shared(bytes: bytes, decoder: decoder, results: results)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            ParallelFor.run(workers: workers) { w in
                 let bytes = shared.bytes, decoder = shared.decoder
                 var stats = TensorStatistics()
-                var histogram = [UInt64](repeating: 0, count: 2048 * 4)
+                let histogram = UnsafeMutablePointer<UInt64>.allocate(capacity: 2048)
+                histogram.initialize(repeating: 0, count: 2048)
+                defer { histogram.deallocate() }
                 let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
                 defer { buffer.deallocate() }
                 var c = w
@@ -93,13 +94,13 @@ public enum StatisticsScanner {
                     let n = min(chunk, count - start)
                     if let decoder {
                         decoder(bytes, start, n, buffer)
-                        if let b = buffer.baseAddress { kernel.accumulate(UnsafeRawPointer(b), count: n, into: &stats, histogram: &histogram) }
+                        if let b = buffer.baseAddress { kernel.accumulate(UnsafeRawPointer(b), count: n, into: &stats, histogram: histogram) }
                     } else if let b = bytes.baseAddress {
-                        kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: &histogram)
+                        kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: histogram)
                     }
                     c += workers
                 }
-                for b in 0..<2048 { stats.magnitudes[b] = histogram[b * 4] + histogram[b * 4 + 1] + histogram[b * 4 + 2] + histogram[b * 4 + 3] }
+                for b in 0..<2048 { stats.magnitudes[b] = histogram[b] }
                 shared.results[w] = stats
             }
         }
