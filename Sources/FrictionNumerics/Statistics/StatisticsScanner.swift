@@ -55,7 +55,7 @@ public enum StatisticsScanner {
                 }
             }
         case (_, 4):
-            guard let lookup, lookup.count == 16 else { return nil }
+            guard let lookup, lookup.count >= 16 else { return nil }
             decoder = { raw, start, n, out in
                 lookup.withUnsafeBufferPointer { table in
                     for i in 0..<n {
