@@ -76,6 +76,16 @@ struct TensorDecoder {
                 }
             }
         }
+        if case .dtype(.uint8) = t.type, dims.count == 2, leaf == "weight" || leaf == "weight_packed",
+           let scaleT = tensor(module + ".weight_scale"), scaleT.type == .dtype(.float8_e4m3fn),
+           let globalT = tensor(module + ".weight_scale_2") ?? tensor(module + ".weight_global_scale"),
+           let global = codes(globalT)?.first, let data = try? payloads.bytes(for: t), let scales = try? payloads.bytes(for: scaleT) {
+            let count = Int(dims[0] * dims[1] * 2)
+            let convention: NVFP4.GlobalScaleConvention = globalT.name.hasSuffix("weight_global_scale") ? .compressedTensors : .modelOpt
+            if let v = try? NVFP4.dequantize(data: data, blockScales: scales, globalScale: global, count: count, convention: convention) {
+                return Decoded(values: v, shape: [dims[0], dims[1] * 2], note: "NVFP4 (\(convention)) dequantized with \(scaleT.name) and \(globalT.name)")
+            }
+        }
         guard var values = codes(t) else { return nil }
         var shape = dims
         var note: String?

@@ -54,3 +54,28 @@ import Testing
         #expect(FrictionBinary.run(["dump", Fixtures.path("safetensors/basic.safetensors"), "-o", dir + "/x.txt"]).status != 0)
     }
 }
+
+/// NVFP4 (ModelOpt layout) dumped through `friction dump` equals the reference dequantization.
+@Suite struct NVFP4DumpTests {
+    @Test func modelOptNVFP4DequantizesLikeTheReference() throws {
+        let tables = NumericsTables.shared
+        func raw(_ a: String) -> [UInt8] { tables.array(file: "blocks/nvfp4_random", array: a).map { Array($0.bytes) } ?? [] }
+        let packed = raw("packed"), scales = raw("block_scale"), global = raw("global_scale")
+        let expected = tables.floats(file: "blocks/nvfp4_random", array: "dequant")
+        #expect(packed.count == 8 * 32 && scales.count == 8 * 4 && global.count == 4 && expected.count == 8 * 64)
+        let dir = Fixtures.temporaryDirectory()
+        SafetensorsWriter.write(path: dir + "/model.safetensors", tensors: [
+            ("m.weight", "U8", [8, 32], packed), ("m.weight_scale", "F8_E4M3", [8, 4], scales), ("m.weight_scale_2", "F32", [], global),
+        ])
+        let run = FrictionBinary.run(["dump", dir + "/model.safetensors", "--tensor", "m.weight", "-o", dir + "/w.npy"])
+        #expect(run.status == 0 && run.stderr.contains("NVFP4"), "\(run.stderr)")
+        let dumped = try ModelLoader.load(dir + "/w.npy")
+        let t = try #require(dumped.tensors.first)
+        #expect(t.shape == Shape(fixed: [8, 64]))
+        let data = try #require(FileManager.default.contents(atPath: dir + "/w.npy"))
+        let values = Array(data[Int(t.storage.range.lowerBound)...]).withUnsafeBytes { raw in
+            (0..<expected.count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+        }
+        #expect(values.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+}

@@ -93,3 +93,44 @@ import Testing
         }
     }
 }
+
+/// Encoding from Double (no double rounding through float32) and stochastic rounding.
+@Suite struct DoubleAndStochasticTests {
+    static let tables = NumericsTables.shared
+    static let f64IDs = tables.tables(kind: "encode_f64").compactMap { $0["id"]?.stringValue }
+
+    @Test(arguments: f64IDs)
+    func encodeFromDoubleRoundsOnce(id: String) throws {
+        let table = try #require(Self.tables.table(id))
+        let f = try #require(table["format"]?.stringValue.flatMap(DType.init(rawValue:)).flatMap(ScalarFormat.init))
+        let inputs = Self.tables.values(table["input"]).map { Double(bitPattern: $0) }
+        let exact = Self.tables.values(table["output"]?["exact_rne"])
+        #expect(!inputs.isEmpty && inputs.count == exact.count)
+        let mask = UInt64((1 << f.bits) - 1)
+        // E8M0 keeps ml_dtypes' rule for (2^-127, 2^-126): everything there goes to 2^-126
+        // (documented on ScalarFormat.encode); elsewhere a double rounds once, exactly.
+        let e8m0 = f.dtype == .float8_e8m0fnu
+        let bad = zip(inputs, exact).filter { x, e in
+            !(e8m0 && abs(x) > 0x1p-127 && abs(x) < 0x1p-126) && UInt64(f.encode(x, overflow: .mlDtypes)) & mask != e & mask
+        }
+        #expect(bad.isEmpty, "\(id): \(bad.count) mismatches vs exact RNE, first \(bad.prefix(3).map { "\($0.0)" })")
+    }
+
+    @Test func stochasticRoundingIsUnbiasedAndSeeded() throws {
+        let f = try #require(ScalarFormat(.bfloat16))
+        // 1 + 2^-9 lies a quarter of the way from 1.0 (0x3F80) to the next bfloat16 (0x3F81).
+        let x = Float(1) + Float(sign: .plus, exponent: -9, significand: 1)
+        var g = SplitMix64(seed: 7)
+        var ups = 0
+        let n = 40_000
+        for _ in 0..<n { if f.encodeStochastic(x, using: &g) == 0x3F81 { ups += 1 } }
+        let p = Double(ups) / Double(n)
+        #expect(abs(p - 0.25) < 0.01, "rounded up \(p) of the time, expected 0.25")
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+        let first = (0..<64).map { _ in f.encodeStochastic(x, using: &a) }
+        let second = (0..<64).map { _ in f.encodeStochastic(x, using: &b) }
+        #expect(first == second, "the same seed gives the same codes")
+        var c = SplitMix64(seed: 1)
+        #expect(f.encodeStochastic(Float(1), using: &c) == 0x3F80, "representable values never move")
+    }
+}
