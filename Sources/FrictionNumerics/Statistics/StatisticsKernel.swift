@@ -1,45 +1,76 @@
-/// The inner loop: statistics of little-endian float32 values. Integer work on the bit pattern
-/// classifies each value (NaN, ±Inf, zero, subnormal) and picks its magnitude bucket; finite
-/// values feed min/max and Float partial sums that are folded into Double every chunk.
+/// Reads the float32 bit pattern of element `i` (float32 in place, or bfloat16 widened).
+protocol BitLoader {
+    static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32
+}
+
+enum Float32Bits: BitLoader {
+    @inline(__always) static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) }
+}
+
+enum BFloat16Bits: BitLoader {
+    @inline(__always) static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32 {
+        UInt32(raw.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)) &<< 16
+    }
+}
+
+/// The inner loop: statistics from float32 bit patterns. Integer work on the bits classifies each
+/// value (NaN, ±Inf, zero, subnormal) and picks its magnitude bucket; finite values feed
+/// min/max and four independent Float partial sums folded into Double every 4,096 values.
 struct StatisticsKernel {
     /// Group size and minimum zeros per group for N:M sparsity (2:4 → m 4, zeros 2), if checked.
     var sparsity: (m: Int, zeros: Int)?
 
-    /// Accumulates `n` values starting at `raw` (no alignment needed); `h` has 2048 buckets.
+    /// Accumulates `n` float32 values at `raw` (no alignment needed); `h` has 2048 buckets.
     func accumulate(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics, histogram h: UnsafeMutablePointer<UInt64>) {
+        run(Float32Bits.self, raw, n, &s, h)
+    }
+
+    /// Accumulates `n` bfloat16 values at `raw`, widening in registers (no decode buffer).
+    func accumulateBFloat16(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics, histogram h: UnsafeMutablePointer<UInt64>) {
+        run(BFloat16Bits.self, raw, n, &s, h)
+    }
+
+    @inline(__always)
+    private func run<L: BitLoader>(_: L.Type, _ raw: UnsafeRawPointer, _ n: Int, _ s: inout TensorStatistics, _ h: UnsafeMutablePointer<UInt64>) {
         guard n > 0 else { return }
-        var nan: UInt64 = 0, posInf: UInt64 = 0, negInf: UInt64 = 0, zeros: UInt64 = 0, subnormals: UInt64 = 0
+        var special: UInt64 = 0, zeros: UInt64 = 0, subnormals: UInt64 = 0
         var lo = Float.infinity, hi = -Float.infinity
         var sum = 0.0, sq = 0.0
         var start = 0
         while start < n {
             let end = min(n, start + 4096)
-            var fsum0: Float = 0, fsum1: Float = 0, fsq0: Float = 0, fsq1: Float = 0
+            var a0: Float = 0, a1: Float = 0, q0: Float = 0, q1: Float = 0
             var i = start
             while i < end {
-                let b = raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+                let b = L.load(raw, i)
                 h[Int((b &>> 20) & 0x7FF)] &+= 1
                 let mag = b & 0x7FFF_FFFF
                 if mag >= 0x7F80_0000 {
-                    if mag > 0x7F80_0000 { nan &+= 1 } else if b >> 31 == 1 { negInf &+= 1 } else { posInf &+= 1 }
+                    special &+= 1
                 } else {
                     let f = Float(bitPattern: b)
                     zeros &+= mag == 0 ? 1 : 0
-                    subnormals &+= (mag != 0 && mag < 0x0080_0000) ? 1 : 0
+                    subnormals &+= (mag &- 1) < 0x007F_FFFF ? 1 : 0
                     lo = f < lo ? f : lo
                     hi = f > hi ? f : hi
-                    if i & 1 == 0 { fsum0 += f; fsq0 += f * f } else { fsum1 += f; fsq1 += f * f }
+                    if i & 1 == 0 { a0 += f; q0 += f * f } else { a1 += f; q1 += f * f }
                 }
                 i &+= 1
             }
-            sum += Double(fsum0) + Double(fsum1)
-            sq += Double(fsq0) + Double(fsq1)
+            sum += Double(a0) + Double(a1)
+            sq += Double(q0) + Double(q1)
             start = end
         }
+        // Specials are rare: classify them in a second look only when there are any.
+        if special > 0 {
+            for i in 0..<n {
+                let b = L.load(raw, i)
+                let mag = b & 0x7FFF_FFFF
+                guard mag >= 0x7F80_0000 else { continue }
+                if mag > 0x7F80_0000 { s.nan &+= 1 } else if b >> 31 == 1 { s.negativeInfinity &+= 1 } else { s.positiveInfinity &+= 1 }
+            }
+        }
         s.count &+= UInt64(n)
-        s.nan &+= nan
-        s.positiveInfinity &+= posInf
-        s.negativeInfinity &+= negInf
         s.zeros &+= zeros
         s.subnormals &+= subnormals
         s.min = Swift.min(s.min, lo)
@@ -50,7 +81,7 @@ struct StatisticsKernel {
             var g = 0
             while g + sparsity.m <= n {
                 var z = 0
-                for k in 0..<sparsity.m where raw.loadUnaligned(fromByteOffset: (g + k) * 4, as: UInt32.self) & 0x7FFF_FFFF == 0 { z += 1 }
+                for k in 0..<sparsity.m where L.load(raw, g + k) & 0x7FFF_FFFF == 0 { z += 1 }
                 s.sparsityGroups &+= 1
                 if z >= sparsity.zeros { s.sparsityConforming &+= 1 }
                 g += sparsity.m

@@ -16,27 +16,12 @@ public enum StatisticsScanner {
         guard count >= 0, let bits = type.bits else { return nil }
         let (need, overflow) = count.multipliedReportingOverflow(by: bits)
         guard !overflow, (need + 7) / 8 <= bytes.count else { return nil }
-        /// nil for float32, which the kernel reads in place.
+        /// nil for float32 and bfloat16, which the kernel reads in place.
         let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
+        let width = type == .bfloat16 ? 2 : 4
         switch (type, bits) {
-        case (.float32, _):
+        case (.float32, _), (.bfloat16, _):
             decoder = nil
-        case (.bfloat16, _):
-            decoder = { raw, start, n, out in
-                var i = 0
-                if let dst = out.baseAddress {
-                    while i + 16 <= n {
-                        let h = raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: SIMD16<UInt16>.self)
-                        let w = SIMD16<UInt32>(truncatingIfNeeded: h) &<< 16
-                        UnsafeMutableRawPointer(dst + i).storeBytes(of: unsafeBitCast(w, to: SIMD16<Float>.self), as: SIMD16<Float>.self)
-                        i += 16
-                    }
-                }
-                while i < n {
-                    out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: UInt16.self)) << 16)
-                    i += 1
-                }
-            }
         case (.float16, _):
             decoder = { raw, start, n, out in
                 for i in 0..<n {
@@ -96,7 +81,11 @@ public enum StatisticsScanner {
                         decoder(bytes, start, n, buffer)
                         if let b = buffer.baseAddress { kernel.accumulate(UnsafeRawPointer(b), count: n, into: &stats, histogram: histogram) }
                     } else if let b = bytes.baseAddress {
-                        kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: histogram)
+                        if width == 2 {
+                            kernel.accumulateBFloat16(b + start * 2, count: n, into: &stats, histogram: histogram)
+                        } else {
+                            kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: histogram)
+                        }
                     }
                     c += workers
                 }
