@@ -56,3 +56,22 @@ import Testing
         #expect(zip(values, expected).filter { $0.bitPattern != $1.bitPattern && !($0.isNaN && $1.isNaN) }.count == 0, "\(id) dequant")
     }
 }
+
+/// Bulk conversion agrees with the exact per-element conversions for every format and packing.
+@Suite struct BulkConvertTests {
+    static let formats = DType.allCases.filter { ($0.bits ?? 64) <= 16 && $0.traits.family != .bool && ScalarFormat($0) != nil }
+
+    @Test(arguments: formats)
+    func bulkDecodeAndEncodeMatchScalar(type: DType) throws {
+        let f = try #require(ScalarFormat(type))
+        var g = SplitMix64(seed: UInt64(f.bits) &* 977)
+        let values: [Float] = (0..<1001).map { _ in Float(Int64(bitPattern: g.next() % 20001) - 10000) / 100 }
+        for layout in CodeLayout.allCases where !(f.bits == 16 && layout == .onePerByte) {
+            let packed = values.withUnsafeBufferPointer { f.encode($0, overflow: .saturate, layout: layout) }
+            let decoded = try packed.withUnsafeBytes { try f.decode($0, count: values.count, layout: layout) }
+            let scalar = values.map { f.decode(f.encode($0, overflow: .saturate)) }
+            let a: [UInt32] = decoded.map { $0.bitPattern }, b: [UInt32] = scalar.map { $0.bitPattern }
+            #expect(a == b, "\(type) \(layout)")
+        }
+    }
+}
