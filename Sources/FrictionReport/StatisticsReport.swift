@@ -5,6 +5,8 @@ import FrictionNumerics
 public enum StatisticsReport {
     static func number(_ v: Double) -> String {
         if v == 0 { return "0" }
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
         let a = abs(v)
         if a >= 1e5 || a < 1e-3 {
             var e = 0
@@ -24,7 +26,7 @@ public enum StatisticsReport {
             guard let s = statistics[t.storage.file + "|" + t.name] else { continue }
             let zeros = s.count == 0 ? 0 : Double(s.zeros) / Double(s.count) * 100
             table.add([t.name, String(s.nan), String(s.positiveInfinity + s.negativeInfinity), number(zeros) + "%",
-                       number(Double(s.min)), number(Double(s.max)), number(Double(s.absMax)), number(s.mean), number(s.rms),
+                       s.finite == 0 ? "-" : number(Double(s.min)), s.finite == 0 ? "-" : number(Double(s.max)), number(Double(s.absMax)), number(s.mean), number(s.rms),
                        number(s.fractionAtOrAbove(65504) * 100) + "%", s.sparsityConformance.map { number($0 * 100) + "%" } ?? "-"])
         }
         var out = ["", style.bold("  weight statistics")] + table.render(indent: "    ", header: style.dim)

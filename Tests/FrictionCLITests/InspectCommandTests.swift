@@ -1,4 +1,5 @@
 import FrictionCore
+@testable import FrictionReport
 import FrictionTestSupport
 import Testing
 
@@ -104,5 +105,27 @@ import Testing
                        "architecture: LlamaForCausalLM", "kv_heads: 2", "model-00002-of-00002.safetensors"] {
             #expect(run.stdout.contains(needle), "missing \(needle)")
         }
+    }
+}
+
+/// `friction inspect --stats` over every good fixture and demo model: it finishes and never crashes,
+/// including tensors with no finite value (whose min and max stay at ±inf).
+@Suite struct InspectStatisticsTests {
+    static let paths = InspectCommandTests.goodPaths + ["demo/moe_mxfp4.gguf", "demo/tiny_q4k.gguf", "demo/fp8_model", "demo/hf_model"]
+
+    @Test(arguments: paths)
+    func statisticsFinishOnEveryFixture(path: String) {
+        let run = FrictionBinary.run(["inspect", "--stats", Fixtures.path(path)])
+        #expect(!run.signaled, "\(path) crashed: \(run.stderr)")
+        #expect(run.status == 0, "\(path): exit \(run.status): \(run.stderr)")
+        #expect(run.stdout.contains("weight statistics") || run.stdout.contains("0 tensors"), "\(path): \(run.stdout.suffix(300))")
+    }
+
+    @Test func nonFiniteNumbersPrintAsWords() {
+        #expect(StatisticsReport.number(.infinity) == "inf")
+        #expect(StatisticsReport.number(-.infinity) == "-inf")
+        #expect(StatisticsReport.number(.nan) == "nan")
+        #expect(StatisticsReport.number(123456) == "1.23e5")
+        #expect(StatisticsReport.number(0.5) == "0.5")
     }
 }

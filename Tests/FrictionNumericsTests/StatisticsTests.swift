@@ -28,6 +28,17 @@ import Testing
         #expect(s.exponents[255] == 3)
     }
 
+    @Test func hugeFiniteValuesKeepFiniteMoments() throws {
+        // 3e30² overflows float32; the scan must not report rms = inf for finite weights.
+        let values: [Float] = (0..<10_000).map { $0 % 3 == 0 ? 3e30 : ($0 % 3 == 1 ? -3e30 : 1) }
+        let s = try #require(scan(values))
+        let finite = values.map(Double.init)
+        let sum = finite.reduce(0, +), sq = finite.reduce(0) { $0 + $1 * $1 }
+        #expect(s.rms.isFinite && s.mean.isFinite)
+        #expect(abs(s.sumOfSquares - sq) <= 1e-9 * sq)
+        #expect(abs(s.sum - sum) <= 1e-9 * sq.squareRoot())
+    }
+
     @Test func threadsDoNotChangeTheResult() throws {
         let values: [Float] = (0..<70_001).map { Float(($0 * 7919) % 20011) - 10005.5 }
         let one = try #require(scan(values, threads: 1)), two = try #require(scan(values, threads: 2))

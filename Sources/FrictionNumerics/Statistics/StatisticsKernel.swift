@@ -57,8 +57,19 @@ struct StatisticsKernel {
                 }
                 i &+= 1
             }
-            sum += Double(a0) + Double(a1)
-            sq += Double(q0) + Double(q1)
+            if (a0 + a1).isFinite && (q0 + q1).isFinite {
+                sum += Double(a0) + Double(a1)
+                sq += Double(q0) + Double(q1)
+            } else {
+                // Float partial sums overflowed (|x| above ~1.8e19): redo this chunk in Double.
+                for k in start..<end {
+                    let b = L.load(raw, k)
+                    guard b & 0x7FFF_FFFF < 0x7F80_0000 else { continue }
+                    let d = Double(Float(bitPattern: b))
+                    sum += d
+                    sq += d * d
+                }
+            }
             start = end
         }
         // Specials are rare: classify them in a second look only when there are any.
