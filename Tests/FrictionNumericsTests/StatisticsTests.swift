@@ -57,6 +57,32 @@ import Testing
         #expect(b.count == 5000 && h.count == 5000)
     }
 
+    /// 16-bit formats are counted by code; every statistic must equal the float32 scan of the
+    /// widened values (sums: within Double rounding of a direct Double loop).
+    @Test(arguments: [DType.bfloat16, .float16], [(2, 4), (3, 8)])
+    func sixteenBitCodesMatchTheFloat32Scan(type: DType, sparsity: (Int, Int)) throws {
+        var x: UInt32 = 12345
+        var codes: [UInt16] = (0..<(3 * 16_384 + 8)).map { i in
+            x = x &* 1_664_525 &+ 1_013_904_223
+            return i < 65_536 ? UInt16(truncatingIfNeeded: i &* 40_503) : UInt16(truncatingIfNeeded: x >> 16)
+        }
+        for g in stride(from: 0, to: codes.count - 8, by: 24) { codes[g] = 0; codes[g + 1] = 0x8000; codes[g + 2] = 0 }
+        let widened: [Float] = codes.map { type == .bfloat16 ? Float(bitPattern: UInt32($0) << 16) : Float(Float16(bitPattern: $0)) }
+        for threads in [1, 2] {
+            let a = try #require(codes.withUnsafeBytes { StatisticsScanner.scan($0, type: type, count: codes.count, sparsity: sparsity, threads: threads) })
+            let b = try #require(scan(widened, sparsity: sparsity, threads: threads))
+            #expect(a.count == b.count && a.nan == b.nan && a.positiveInfinity == b.positiveInfinity && a.negativeInfinity == b.negativeInfinity)
+            #expect(a.zeros == b.zeros && a.subnormals == b.subnormals)
+            #expect(a.min == b.min && a.max == b.max)
+            #expect(a.magnitudes == b.magnitudes)
+            #expect(a.sparsityGroups == b.sparsityGroups && a.sparsityConforming == b.sparsityConforming && a.sparsityGroups > 0)
+            let finite = widened.filter(\.isFinite).map(Double.init)
+            let sum = finite.reduce(0, +), absSum = finite.reduce(0) { $0 + abs($1) }, sq = finite.reduce(0) { $0 + $1 * $1 }
+            #expect(abs(a.sum - sum) <= 1e-12 * absSum)
+            #expect(abs(a.sumOfSquares - sq) <= 1e-12 * sq)
+        }
+    }
+
     @Test func twoFourSparsityAlongRows() throws {
         var values = [Float](repeating: 1, count: 64)
         for g in 0..<16 where g != 3 { values[g * 4] = 0; values[g * 4 + 2] = 0 }

@@ -1,16 +1,10 @@
-/// Reads the float32 bit pattern of element `i` (float32 in place, or bfloat16 widened).
+/// Reads the float32 bit pattern of element `i` in place.
 protocol BitLoader {
     static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32
 }
 
 enum Float32Bits: BitLoader {
     @inline(__always) static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) }
-}
-
-enum BFloat16Bits: BitLoader {
-    @inline(__always) static func load(_ raw: UnsafeRawPointer, _ i: Int) -> UInt32 {
-        UInt32(raw.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)) &<< 16
-    }
 }
 
 /// The inner loop: statistics from float32 bit patterns. Integer work on the bits classifies each
@@ -23,11 +17,6 @@ struct StatisticsKernel {
     /// Accumulates `n` float32 values at `raw` (no alignment needed); `h` has 2048 buckets.
     func accumulate(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics, histogram h: UnsafeMutablePointer<UInt64>) {
         run(Float32Bits.self, raw, n, &s, h)
-    }
-
-    /// Accumulates `n` bfloat16 values at `raw`, widening in registers (no decode buffer).
-    func accumulateBFloat16(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics, histogram h: UnsafeMutablePointer<UInt64>) {
-        run(BFloat16Bits.self, raw, n, &s, h)
     }
 
     @inline(__always)

@@ -1,7 +1,8 @@
 import FrictionCore
 
 /// Streams a tensor payload (memory-mapped bytes) through ``StatisticsKernel`` in chunks, on
-/// every core: values are decoded chunk by chunk into a small buffer, never as a whole tensor.
+/// every core: values are decoded chunk by chunk into a small buffer, never as a whole tensor;
+/// float32 is read in place and 16-bit formats are counted by code (``CodeHistogram16``).
 public enum StatisticsScanner {
     /// Elements per chunk (a multiple of 16 and of every N:M group size).
     static let chunk = 1 << 14
@@ -18,16 +19,15 @@ public enum StatisticsScanner {
         guard !overflow, (need + 7) / 8 <= bytes.count else { return nil }
         /// nil for float32 and bfloat16, which the kernel reads in place.
         let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
-        let width = type == .bfloat16 ? 2 : 4
+        /// 16-bit formats are counted by code (``CodeHistogram16``); this widens a code to float32 bits.
+        let widen: (@Sendable (UInt16) -> UInt32)? = switch type {
+        case .bfloat16: { UInt32($0) &<< 16 }
+        case .float16: { Float(Float16(bitPattern: $0)).bitPattern }
+        default: nil
+        }
         switch (type, bits) {
-        case (.float32, _), (.bfloat16, _):
+        case (.float32, _), (.bfloat16, _), (.float16, _):
             decoder = nil
-        case (.float16, _):
-            decoder = { raw, start, n, out in
-                for i in 0..<n {
-                    out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: (start + i) * 2, as: UInt16.self)))
-                }
-            }
         case (.float64, _):
             decoder = { raw, start, n, out in
                 for i in 0..<n { out[i] = Float(raw.loadUnaligned(fromByteOffset: (start + i) * 8, as: Double.self)) }
@@ -61,10 +61,11 @@ public enum StatisticsScanner {
         struct Shared: @unchecked Sendable {
             let bytes: UnsafeRawBufferPointer
             let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
+            let widen: (@Sendable (UInt16) -> UInt32)?
             let results: UnsafeMutableBufferPointer<TensorStatistics>
         }
         partials.withUnsafeMutableBufferPointer { results in
-            let shared = Shared(bytes: bytes, decoder: decoder, results: results)
+            let shared = Shared(bytes: bytes, decoder: decoder, widen: widen, results: results)
             ParallelFor.run(workers: workers) { w in
                 let bytes = shared.bytes, decoder = shared.decoder
                 var stats = TensorStatistics()
@@ -73,6 +74,8 @@ public enum StatisticsScanner {
                 defer { histogram.deallocate() }
                 let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
                 defer { buffer.deallocate() }
+                var codes = shared.widen.map { CodeHistogram16(widen: $0, sparsity: kernel.sparsity) }
+                defer { codes?.deallocate() }
                 var c = w
                 while c < chunks {
                     let start = c * chunk
@@ -81,14 +84,15 @@ public enum StatisticsScanner {
                         decoder(bytes, start, n, buffer)
                         if let b = buffer.baseAddress { kernel.accumulate(UnsafeRawPointer(b), count: n, into: &stats, histogram: histogram) }
                     } else if let b = bytes.baseAddress {
-                        if width == 2 {
-                            kernel.accumulateBFloat16(b + start * 2, count: n, into: &stats, histogram: histogram)
+                        if codes != nil {
+                            codes?.count(b + start * 2, n, into: &stats, histogram: histogram)
                         } else {
                             kernel.accumulate(b + start * 4, count: n, into: &stats, histogram: histogram)
                         }
                     }
                     c += workers
                 }
+                codes?.fold(into: &stats, histogram: histogram)
                 for b in 0..<2048 { stats.magnitudes[b] = histogram[b] }
                 shared.results[w] = stats
             }
