@@ -9,7 +9,7 @@ enum Float32Bits: BitLoader {
 
 /// The inner loop: statistics from float32 bit patterns. Integer work on the bits classifies each
 /// value (NaN, ±Inf, zero, subnormal) and picks its magnitude bucket; finite values feed
-/// min/max and four independent Float partial sums folded into Double every 4,096 values.
+/// min/max and two independent Float partial sums folded into Double every 4,096 values.
 struct StatisticsKernel {
     /// Group size and minimum zeros per group for N:M sparsity (2:4 → m 4, zeros 2), if checked.
     var sparsity: (m: Int, zeros: Int)?

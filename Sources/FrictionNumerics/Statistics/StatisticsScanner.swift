@@ -17,7 +17,7 @@ public enum StatisticsScanner {
         guard count >= 0, let bits = type.bits else { return nil }
         let (need, overflow) = count.multipliedReportingOverflow(by: bits)
         guard !overflow, (need + 7) / 8 <= bytes.count else { return nil }
-        /// nil for float32 and bfloat16, which the kernel reads in place.
+        /// nil for float32 (read in place) and the 16-bit formats (counted by code).
         let decoder: ((UnsafeRawBufferPointer, Int, Int, UnsafeMutableBufferPointer<Float>) -> Void)?
         /// 16-bit formats are counted by code (``CodeHistogram16``); this widens a code to float32 bits.
         let widen: (@Sendable (UInt16) -> UInt32)? = switch type {
