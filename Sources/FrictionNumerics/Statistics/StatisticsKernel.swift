@@ -9,7 +9,8 @@ enum Float32Bits: BitLoader {
 
 /// The inner loop: statistics from float32 bit patterns. Integer work on the bits classifies each
 /// value (NaN, ±Inf, zero, subnormal) and picks its magnitude bucket; finite values feed
-/// min/max and two independent Float partial sums folded into Double every 4,096 values.
+/// min/max and two Float partial sums each of the values and their squares, folded into Double every 4,096 values
+/// (a chunk whose Float sums overflow is redone in Double).
 struct StatisticsKernel {
     /// Group size and minimum zeros per group for N:M sparsity (2:4 → m 4, zeros 2), if checked.
     var sparsity: (m: Int, zeros: Int)?
