@@ -85,6 +85,8 @@ public struct Knowledge: Sendable {
     public var runtimes: [RuntimeInfo] = []
     /// dtypes.yaml rows by dtype name, as read.
     public var dtypes: [String: JSONValue] = [:]
+    /// The policy for globals named by pickles (pickle-globals.yaml).
+    public var pickleGlobals = PickleGlobalPolicy()
     /// ONNX operator tables by runtime id, oldest first.
     public var onnxOps: [String: [OpSupportTable]] = [:]
     /// First opset of each standard ONNX op.
@@ -184,6 +186,8 @@ public struct Knowledge: Sendable {
             if case .array(let a) = doc.root { rows = a } else { rows = (try? array(doc, "dtypes")) ?? [] }
             for row in rows { if let name = row["name"]?.stringValue { k.dtypes[name] = row } }
         }
+        let pickle = directory + "/pickle-globals.yaml"
+        if fileExists(pickle) { k.pickleGlobals = try PickleGlobalPolicy.load(try YAMLDocument.load(path: pickle)) }
         return k
     }
 
