@@ -14,6 +14,8 @@ public struct Model: Sendable {
     public var graph: Graph?
     /// Model-local functions (ONNX).
     public var functions: [GraphFunction] = []
+    /// Globals named by the pickles in the input, in stream order.
+    public var pickleGlobals: [PickleGlobalRef] = []
 
     public init(
         path: String, format: ModelFormat, sources: [SourceFile] = [], tensors: [TensorInfo] = [],

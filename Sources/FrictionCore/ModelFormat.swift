@@ -1,6 +1,6 @@
 /// The container formats friction reads.
 public enum ModelFormat: String, Sendable, CaseIterable, Codable {
-    case safetensors, gguf, npy, npz, onnx, folder = "hf-folder"
+    case safetensors, gguf, npy, npz, onnx, folder = "hf-folder", pickle
 }
 
 /// One file that contributed to a model.

@@ -2,7 +2,7 @@ import FrictionCore
 
 /// The file-level formats recognised by content.
 enum FileKind: String, CaseIterable {
-    case zstd, gguf, npy, zip, safetensors, onnx
+    case zstd, gguf, npy, zip, safetensors, onnx, pickle
 }
 
 /// Chooses a loader by the first bytes of a file. When the content is not conclusive (a
@@ -17,11 +17,14 @@ enum FormatSniffer {
         (.zip, ZipArchive.matches),
         (.safetensors, SafetensorsLoader.matches),
         (.onnx, ONNXLoader.matches),
+        (.pickle, PickleLoader.matches),
+        (.pickle, PickleLoader.matchesHeaderless),
     ]
 
     /// Extension fallbacks for content that matched no magic.
     static let extensions: [String: FileKind] = [
         "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd, "onnx": .onnx,
+        "pkl": .pickle, "pickle": .pickle, "joblib": .pickle,
     ]
 
     /// The name of the stream inside `name.zst`, for the extension fallback.

@@ -30,7 +30,7 @@ public enum ModelLoader {
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         guard !bytes.isEmpty else { throw ctx.error("empty-file", "the file is empty", at: 0) }
         guard let kind = FormatSniffer.kind(of: bytes, name: ctx.encodings.isEmpty ? ctx.file : FormatSniffer.innerName(ctx.file)) else {
-            throw ctx.error("unknown-format", "no known format starts like this (expected safetensors, GGUF, ONNX, .npy, .npz or zstd)", at: 0)
+            throw ctx.error("unknown-format", "no known format starts like this (expected safetensors, GGUF, ONNX, .npy, .npz, pickle or zstd)", at: 0)
         }
         switch kind {
         case .zstd:
@@ -50,6 +50,7 @@ public enum ModelLoader {
         case .zip: return try NpzLoader.load(bytes, ctx)
         case .safetensors: return try SafetensorsLoader.load(bytes, ctx)
         case .onnx: return try ONNXLoader.load(bytes, ctx)
+        case .pickle: return try PickleLoader.load(bytes, ctx)
         }
     }
 }

@@ -39,6 +39,13 @@ public enum InspectJSON {
             ("metadata", .array(m.metadata.map { metadata($0, full: full) })),
             ("issues", .array(m.issues.map(issue))),
         ]
+        if !m.pickleGlobals.isEmpty {
+            members.append(("pickle_globals", .array(m.pickleGlobals.map { g in
+                .object([("module", .string(g.module)), ("name", .string(g.name)), ("opcode", .string(g.opcode)),
+                         ("file", .string(g.location.file)), ("offset", g.location.offset.map(JSONValue.uint) ?? .null),
+                         ("member", g.location.path.map(JSONValue.string) ?? .null)])
+            })))
+        }
         if let config = configJSON(m) { members.append(("config", config)) }
         return .object(members)
     }

@@ -21,16 +21,18 @@ public enum InspectText {
             lines.append(text)
         }
         if let graph { lines += graph.lines(style: style) }
-        lines.append("")
-        lines += tensorTable(model).render(header: style.dim)
-        lines.append("")
-        lines.append(style.bold("  totals by dtype"))
-        var totals = TextTable(columns: [("dtype", .left), ("tensors", .right), ("parameters", .right), ("bytes", .right)])
-        for row in DTypeTotals.of(model) {
-            totals.add([row.type, String(row.tensors), Units.count(row.parameters), Units.bytes(row.bytes)])
+        if !(model.format == .pickle && model.tensors.isEmpty) {
+            lines.append("")
+            lines += tensorTable(model).render(header: style.dim)
+            lines.append("")
+            lines.append(style.bold("  totals by dtype"))
+            var totals = TextTable(columns: [("dtype", .left), ("tensors", .right), ("parameters", .right), ("bytes", .right)])
+            for row in DTypeTotals.of(model) {
+                totals.add([row.type, String(row.tensors), Units.count(row.parameters), Units.bytes(row.bytes)])
+            }
+            totals.add(["all", String(model.tensors.count), Units.count(model.parameterCount), Units.bytes(model.tensorBytes)])
+            lines += totals.render(indent: "    ", header: style.dim)
         }
-        totals.add(["all", String(model.tensors.count), Units.count(model.parameterCount), Units.bytes(model.tensorBytes)])
-        lines += totals.render(indent: "    ", header: style.dim)
         if case .json(let json)? = model.metadata("config.json") {
             lines.append("")
             lines.append(style.bold("  config.json"))
@@ -41,6 +43,15 @@ public enum InspectText {
             lines.append("")
             lines.append(style.bold("  metadata"))
             for entry in plain { lines.append("    \(entry.key) = \(describe(entry.value))  " + style.dim(entry.value.typeName)) }
+        }
+        if !model.pickleGlobals.isEmpty {
+            lines.append("")
+            lines.append(style.bold("  pickle globals") + style.dim("  (imported and called on load; `friction lint` classifies them)"))
+            var table = TextTable(columns: [("global", .left), ("opcode", .left), ("offset", .right)])
+            for g in model.pickleGlobals {
+                table.add([g.dottedPath, g.opcode, g.location.offset.map(String.init) ?? "?"])
+            }
+            lines += table.render(indent: "    ", header: style.dim)
         }
         if !model.issues.isEmpty {
             lines.append("")

@@ -23,6 +23,7 @@ public enum CheckRegistry {
         QDQParamsCheck.self,
         ONNXOpSupportCheck.self,
         WeightStatisticsCheck.self,
+        PickleGlobalCheck.self,
     ]
 
     /// The kind with this id.

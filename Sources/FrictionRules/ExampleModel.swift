@@ -105,6 +105,13 @@ public enum ExampleModel {
                                               location: Location(file: defaultFile, offset: i["offset"]?.int64Value.map(UInt64.init), path: i["path"]?.stringValue)))
             }
         }
+        if case .array(let globals)? = spec["pickle_globals"] {
+            for g in globals {
+                model.pickleGlobals.append(PickleGlobalRef(
+                    module: g["module"]?.stringValue ?? "", name: g["name"]?.stringValue ?? "", opcode: g["opcode"]?.stringValue ?? "GLOBAL",
+                    location: Location(file: defaultFile, offset: g["offset"]?.int64Value.map(UInt64.init))))
+            }
+        }
         if let g = spec["graph"] {
             var graph = Graph()
             if case .object(let opsets)? = g["opset"] { for o in opsets { graph.opsetImports[o.key] = o.value.int64Value ?? 0 } }

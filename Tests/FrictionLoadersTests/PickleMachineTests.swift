@@ -91,7 +91,7 @@ import Testing
         ([0x8B, 0xFF, 0xFF, 0xFF, 0xFF, 0x2E], "pickle-value"),        // LONG4 with a negative length
         ([0x95, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x2E], "pickle-truncated"),  // FRAME past the end
         ([0x8C, 0x02, 0xC3, 0x28, 0x2E], "pickle-value"),              // SHORT_BINUNICODE not UTF-8
-        ([0x4E, 0x4E, 0x93, 0x2E], "pickle-value"),                    // STACK_GLOBAL of non-strings
+        ([0x4E, 0x4E, 0x93, 0x2E], "pickle-unresolved-global"),        // STACK_GLOBAL of non-strings
         ([0x31, 0x2E], "pickle-stack"),                                // POP_MARK without MARK
         ([0x28, 0x4E, 0x4E, 0x75, 0x4E, 0x2E], "pickle-stack"),        // SETITEMS with no target under the mark
     ] as [([UInt8], String)])

@@ -89,7 +89,7 @@ extension PickleMachine {
         case .stackGlobal:
             let nameID = try pop(), moduleID = try pop()
             guard case .string(let name) = result.nodes[nameID].kind, case .string(let module) = result.nodes[moduleID].kind else {
-                throw stop("pickle-value", "STACK_GLOBAL needs two strings")
+                throw stop("pickle-unresolved-global", "STACK_GLOBAL operands are not two strings: the global cannot be resolved statically")
             }
             try push(.global(module: module, name: name))
         case .inst:

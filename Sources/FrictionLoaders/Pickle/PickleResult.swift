@@ -2,7 +2,7 @@
 /// it stopped early, if it did.
 public struct PickleResult: Sendable {
     /// Why the machine stopped before STOP: a kebab-case code (`pickle-truncated`,
-    /// `pickle-opcode`, `pickle-stack`, `pickle-memo`, `pickle-value`, `pickle-limit`,
+    /// `pickle-opcode`, `pickle-stack`, `pickle-memo`, `pickle-value`, `pickle-unresolved-global`, `pickle-limit`,
     /// `pickle-protocol`), a message and the byte offset of the opcode.
     public struct Problem: Sendable, Hashable {
         public var code: String
