@@ -38,11 +38,10 @@ enum PickleLoader {
         }
     }
 
-    /// The problem that stopped a run, as a load issue.
+    /// The problem that stopped a run, as a load issue with the machine's code (`pickle-truncated` …).
     static func issue(_ problem: PickleResult.Problem, file: String, base: UInt64 = 0, member: String? = nil) -> LoadIssue {
-        let code = problem.code == "pickle-unresolved-global" ? problem.code : "pickle-malformed"
-        return LoadIssue(code: code, message: "\(problem.message) [\(problem.code)]",
-                         location: Location(file: file, offset: base + UInt64(problem.offset), path: member))
+        LoadIssue(code: problem.code, message: problem.message,
+                  location: Location(file: file, offset: base + UInt64(problem.offset), path: member))
     }
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {

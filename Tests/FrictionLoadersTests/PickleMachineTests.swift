@@ -137,4 +137,30 @@ import Testing
                         "s" + Array("x€y".utf8).map { String(format: "%02x", $0) }.joined(), "T"]
         #expect(PickleRender.render(root, r, fixed) == "[" + expected.joined(separator: ",") + "]")
     }
+
+    /// Every byte of every fixture pickle replaced by a few values: the machine and the loader
+    /// must stop cleanly (a trap here kills the test process).
+    @Test func everySingleByteMutationStopsCleanly() throws {
+        let dir = Fixtures.path("pickle")
+        let files = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? [])
+            .filter { ($0.hasPrefix("hostile/") || $0.hasPrefix("benign/")) && !$0.hasSuffix(".zst") }.sorted()
+        #expect(files.count >= 40)
+        var runs = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: dir + "/" + file) else { continue }
+            var bytes = Array(data)
+            for i in bytes.indices {
+                let original = bytes[i]
+                for v: UInt8 in [0x00, 0xFF, 0x80, 0x28, 0x93, 0x2E] where v != original {
+                    bytes[i] = v
+                    let r = Self.run(bytes, limits: PickleLimits(opcodes: 100_000))
+                    #expect(r.end <= bytes.count)
+                    _ = bytes.withUnsafeBytes { try? ModelLoader.load(bytes: $0, name: file) }
+                    runs += 1
+                }
+                bytes[i] = original
+            }
+        }
+        #expect(runs > 1000)
+    }
 }
