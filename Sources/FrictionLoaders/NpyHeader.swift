@@ -14,8 +14,11 @@ struct NpyHeader {
     /// Offset of the header text and of the first data byte, relative to the array's bytes.
     var headerStart: Int
     var dataStart: Int
-    /// Bytes of array data the header implies.
+    /// Bytes of array data the header implies (0 for an object array).
     var dataBytes: UInt64
+    /// An object array (`|O`): the data is a pickle running to the end of the array's bytes, and
+    /// `type` means nothing. Only parsed when the caller asks (`allowObject`).
+    var objectArray = false
 
     static func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 6 && zip(bytes.prefix(6), magic).allSatisfy { $0 == $1 }
@@ -30,7 +33,7 @@ struct NpyHeader {
 
     /// Parses the header at the start of `bytes`. `base` is added to every offset in errors
     /// (the member's position inside an archive); `ctx` names the file.
-    static func parse(_ bytes: UnsafeRawBufferPointer, base: Int, _ ctx: LoadContext) throws(LoadError) -> NpyHeader {
+    static func parse(_ bytes: UnsafeRawBufferPointer, base: Int, _ ctx: LoadContext, allowObject: Bool = false) throws(LoadError) -> NpyHeader {
         guard matches(bytes) else { throw ctx.error("npy-bad-magic", "expected the magic \\x93NUMPY", at: base) }
         var cursor = ByteCursor(bytes, position: 6)
         guard let major = cursor.u8(), let minor = cursor.u8() else {
@@ -89,6 +92,10 @@ struct NpyHeader {
         }
         guard case .string(let descr) = descrValue else {
             throw ctx.error("npy-unsupported-descr", "structured dtypes are not supported", at: base + headerStart)
+        }
+        if allowObject, descr.drop(while: { "<>=|".contains($0) }).hasPrefix("O") {
+            return NpyHeader(version: (major, minor), descr: descr, type: .uint8, byteOrder: .notApplicable, fortranOrder: fortran,
+                             shape: shape, headerStart: headerStart, dataStart: cursor.position, dataBytes: 0, objectArray: true)
         }
         let (type, order) = try dtype(descr, at: base + headerStart, ctx)
         guard let count = Shape.checkedProduct(shape), let dataBytes = ElementType.dtype(type).byteCount(elements: count) else {

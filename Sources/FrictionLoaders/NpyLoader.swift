@@ -3,7 +3,8 @@ import FrictionCore
 /// Reads `.npy` files (format 1.0, 2.0, 3.0) without evaluating the header.
 enum NpyLoader {
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
-        let header = try NpyHeader.parse(bytes, base: 0, ctx)
+        let header = try NpyHeader.parse(bytes, base: 0, ctx, allowObject: true)
+        if header.objectArray { return objectArray(bytes, header, ctx) }
         let available = UInt64(bytes.count - header.dataStart)
         guard available == header.dataBytes else {
             throw ctx.error("npy-size-mismatch",
@@ -19,5 +20,21 @@ enum NpyLoader {
                                 byteOrder: header.byteOrder, fortranOrder: header.fortranOrder)
         return Model(path: ctx.file, format: .npy, sources: [ctx.source(.npy, decodedSize: bytes.count)], tensors: [tensor],
                      properties: ["npy.version": "\(header.version.0).\(header.version.1)"])
+    }
+
+    /// An object array: no tensor, but its data is a pickle that `numpy.load(allow_pickle=True)`
+    /// runs, so the pickle machine lists the globals it names (offsets in the file).
+    static func objectArray(_ bytes: UnsafeRawBufferPointer, _ header: NpyHeader, _ ctx: LoadContext) -> Model {
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[header.dataStart...])
+        let result = PickleMachine.run(payload)
+        let base = UInt64(header.dataStart)
+        var model = Model(path: ctx.file, format: .npy, sources: [ctx.source(.npy, decodedSize: bytes.count)],
+                          properties: ["npy.version": "\(header.version.0).\(header.version.1)", "pickle.protocol": String(result.protocolVersion)])
+        model.issues.append(LoadIssue(code: "npy-object-array",
+                                      message: "dtype \(header.descr) is an object array: its data is a pickle that numpy.load(allow_pickle=True) runs",
+                                      location: Location(file: ctx.file, offset: UInt64(header.headerStart))))
+        model.pickleGlobals = PickleLoader.globals(result, payload, file: ctx.file, base: base)
+        if let problem = result.problem { model.issues.append(PickleLoader.issue(problem, file: ctx.file, base: base)) }
+        return model
     }
 }

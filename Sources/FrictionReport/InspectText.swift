@@ -21,7 +21,7 @@ public enum InspectText {
             lines.append(text)
         }
         if let graph { lines += graph.lines(style: style) }
-        if !(model.format == .pickle && model.tensors.isEmpty) {
+        if !(model.tensors.isEmpty && (model.format == .pickle || !model.pickleGlobals.isEmpty)) {
             lines.append("")
             lines += tensorTable(model).render(header: style.dim)
             lines.append("")
