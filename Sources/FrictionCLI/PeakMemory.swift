@@ -13,7 +13,7 @@ enum PeakMemory {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
             while fgets(&line, Int32(line.count), file) != nil {
-                let text = String(cString: line)
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 if text.hasPrefix("VmHWM:") {
                     let out = Array(("friction-peak-rss: " + text.dropFirst(6).trimmingPrefix(while: { $0 == " " || $0 == "\t" })).utf8)
                     _ = out.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }

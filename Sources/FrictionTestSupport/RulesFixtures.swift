@@ -21,6 +21,6 @@ extension Fixtures {
 
     /// Writes `text` to `path`.
     public static func write(_ text: String, to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 }
