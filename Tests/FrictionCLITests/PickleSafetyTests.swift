@@ -8,8 +8,7 @@ import Testing
 /// naming the global and the byte offset of the opcode that names it; no benign file gets any.
 @Suite struct PickleSafetyTests {
     static let expected: [JSONValue] = {
-        guard let data = FileManager.default.contents(atPath: Fixtures.path("pickle/expected.json")),
-              case .array(let rows)? = try? JSONParser.parse(Array(data)).value else { return [] }
+        guard case .array(let rows) = Fixtures.json("fixtures/pickle/expected.json") else { return [] }
         return rows
     }()
     static let paths = expected.compactMap { $0["path"]?.stringValue }

@@ -8,8 +8,7 @@ import Testing
 /// and against hand-assembled hostile and malformed streams.
 @Suite struct PickleMachineTests {
     static let rows: [JSONValue] = {
-        guard let data = FileManager.default.contents(atPath: Fixtures.path("pickle/values.json")),
-              case .array(let rows)? = try? JSONParser.parse(Array(data)).value else { return [] }
+        guard case .array(let rows) = Fixtures.json("fixtures/pickle/values.json") else { return [] }
         return rows
     }()
     static let names = rows.compactMap { row in row["name"]?.stringValue.map { "\($0) p\(row["protocol"]?.int64Value ?? -1)" } }
@@ -27,9 +26,8 @@ import Testing
         data.withUnsafeBytes { PickleMachine.run($0, limits: limits) }
     }
 
-    @Test func theOpcodeTableIsCPythons() throws {
-        let data = try #require(FileManager.default.contents(atPath: Fixtures.path("pickle/opcodes.json")))
-        guard case .array(let table) = try JSONParser.parse(Array(data)).value else { Issue.record("no table"); return }
+    @Test func theOpcodeTableIsCPythons() {
+        guard case .array(let table) = Fixtures.json("fixtures/pickle/opcodes.json") else { Issue.record("no table"); return }
         let reference = Set(table.compactMap { $0["code"]?.int64Value.map { UInt8($0) } })
         #expect(table.count == 68)
         #expect(Set(PickleOpcode.allCases.map(\.rawValue)) == reference)

@@ -9,8 +9,7 @@ import Testing
 @Suite struct PickleGlobalPolicyTests {
     static let policy = ((try? Knowledge.load(directory: Fixtures.rulesDirectory + "/knowledge")) ?? Knowledge()).pickleGlobals
     static let torchAllowlist: [String] = {
-        guard let data = FileManager.default.contents(atPath: Fixtures.path("pickle/torch-weights-only.json")),
-              case .array(let names)? = (try? JSONParser.parse(Array(data)).value)?["globals"] else { return [] }
+        guard case .array(let names)? = Fixtures.json("fixtures/pickle/torch-weights-only.json")["globals"] else { return [] }
         return names.compactMap(\.stringValue)
     }()
 
