@@ -1,3 +1,5 @@
+import FrictionCore
+
 /// How element codes sit in memory.
 public enum CodeLayout: String, Sendable, Hashable, CaseIterable {
     /// Densely packed, least significant bits first: element i occupies bits `[i·b, (i+1)·b)` of the
@@ -62,11 +64,21 @@ extension ScalarFormat {
         if bits == 16 {
             decodeWide(source, count: count, into: destination)
         } else if perByte > 1, let table = packedTable {
-            for index in 0..<count {
-                destination[index] = table[Int(source[index / perByte]) * perByte + index % perByte]
+            table.withUnsafeBufferPointer { table in
+                for byte in 0..<(count + perByte - 1) / perByte {
+                    let entry = Int(source[byte]) * perByte, first = byte * perByte
+                    for slot in 0..<min(perByte, count - first) { destination[first + slot] = table[entry + slot] }
+                }
             }
         } else if let table = decodeTable {
-            for index in 0..<count { destination[index] = table[Int(readCode(source, index: index, layout: layout))] }
+            table.withUnsafeBufferPointer { table in
+                if bits == 8 || layout == .onePerByte {
+                    // The table has 256 entries, so every byte indexes it (upper bits ignored).
+                    for index in 0..<count { destination[index] = table[Int(source[index])] }
+                } else {
+                    for index in 0..<count { destination[index] = table[Int(readCode(source, index: index, layout: layout))] }
+                }
+            }
         }
     }
 
@@ -79,7 +91,9 @@ extension ScalarFormat {
     /// - Returns: The values.
     /// - Throws: ``NumericsError`` if `count` is invalid or `source` is too short.
     public func decode(_ source: UnsafeRawBufferPointer, count: Int, layout: CodeLayout = .dense) throws -> [Float] {
-        guard count >= 0 else { throw NumericsError.invalidCount(count) }
+        // Validate before allocating, so a hostile count cannot ask for a huge array.
+        guard let needed = byteCount(elements: count, layout: layout) else { throw NumericsError.invalidCount(count) }
+        guard source.count >= needed else { throw NumericsError.sourceTooShort(needed: needed, available: source.count) }
         var values = [Float](repeating: 0, count: count)
         try values.withUnsafeMutableBufferPointer { try decode(source, count: count, layout: layout, into: $0) }
         return values

@@ -13,7 +13,7 @@ extension ScalarFormat {
     /// - Returns: The value.
     public func decode(_ bits: UInt32) -> Float {
         let code = bits & codeMask
-        if family == .integer { return Float(integerValue(code)) }
+        if isInteger { return Float(integerValue(code)) }
         let negative = code & signBit != 0
         if isNaN(code) { return Float(bitPattern: nanBits32(code, negative: negative)) }
         if isInfinite(code) { return negative ? -.infinity : .infinity }
@@ -29,7 +29,7 @@ extension ScalarFormat {
     /// - Returns: The value.
     public func decodeDouble(_ bits: UInt32) -> Double {
         let code = bits & codeMask
-        if family == .integer { return Double(integerValue(code)) }
+        if isInteger { return Double(integerValue(code)) }
         let negative = code & signBit != 0
         if isNaN(code) {
             let bits32 = UInt64(nanBits32(code, negative: negative))
@@ -50,7 +50,7 @@ extension ScalarFormat {
     /// - Returns: The integer, or the code's unsigned value for a float format.
     public func integerValue(_ bits: UInt32) -> Int {
         let code = Int(bits & codeMask)
-        guard isSigned, family == .integer else { return code }
+        guard isSigned, isInteger else { return code }
         return code >= 1 << (self.bits - 1) ? code - (1 << self.bits) : code
     }
 

@@ -47,7 +47,7 @@ extension ScalarFormat {
     ///   - overflow: What to do with values the format cannot represent.
     /// - Returns: The code, in the low ``bits`` bits.
     public func encode(_ value: Float, overflow: OverflowMode = .mlDtypes) -> UInt32 {
-        if family == .integer, overflow != .saturate {
+        if isInteger, overflow != .saturate {
             var rounder = TowardZeroRounder()
             return encode(value, overflow: overflow, rounder: &rounder)
         }
@@ -65,7 +65,7 @@ extension ScalarFormat {
     ///   - overflow: What to do with values the format cannot represent.
     /// - Returns: The code, in the low ``bits`` bits.
     public func encode(_ value: Double, overflow: OverflowMode = .mlDtypes) -> UInt32 {
-        if family == .integer, overflow != .saturate {
+        if isInteger, overflow != .saturate {
             var rounder = TowardZeroRounder()
             return encode(value, overflow: overflow, rounder: &rounder)
         }
@@ -87,7 +87,7 @@ extension ScalarFormat {
             let payload = value.bitPattern & 0x000F_FFFF_FFFF_FFFF
             return nanCode(negative: negative, payload: payload, mode: overflow)
         }
-        if family == .integer { return encodeInteger(value, wrap: overflow != .saturate, rounder: &rounder) }
+        if isInteger { return encodeInteger(value, wrap: overflow != .saturate, rounder: &rounder) }
         if value.isInfinite { return overflowCode(negative: negative, mode: overflow) }
         if value == 0 || (negative && !isSigned) {
             return zeroOrNegativeCode(negativeZero: negative, mode: overflow)

@@ -33,7 +33,7 @@ extension ScalarFormat {
         _ value: Float, scale: Float, zeroPoint: Int = 0, overflow: OverflowMode = .saturate
     ) -> UInt32 {
         let scaled = value / scale
-        if family == .float {
+        if !isInteger {
             // ONNX's reference adds the (zero) zero point only for FLOAT4E2M1, which turns −0 into +0.
             return encode(nan == .absent ? scaled + 0 : scaled, overflow: overflow)
         }
@@ -51,7 +51,7 @@ extension ScalarFormat {
     ///   - zeroPoint: The integer that represents 0 (integer formats only).
     /// - Returns: The dequantized value.
     public func dequantizeLinear(_ code: UInt32, scale: Float, zeroPoint: Int = 0) -> Float {
-        guard family == .integer else { return decode(code) * scale }
+        guard isInteger else { return decode(code) * scale }
         return Float(integerValue(code) - zeroPoint) * scale
     }
 }

@@ -43,7 +43,7 @@ extension ScalarFormat {
 
     /// The code for a NaN input; `payload` is the input's mantissa aligned to 52 bits.
     func nanCode(negative: Bool, payload: UInt64, mode: OverflowMode) -> UInt32 {
-        if family == .integer { return 0 }
+        if isInteger { return 0 }
         if nan == .absent {
             // ml_dtypes returns quiet_NaN() (defined as the -0 pattern) negated by the input sign.
             guard mode == .mlDtypes else { return maxFiniteCode }

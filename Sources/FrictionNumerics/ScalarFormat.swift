@@ -64,27 +64,23 @@ public struct ScalarFormat: Sendable, Hashable, CustomStringConvertible {
     /// Number of distinct codes, `2^bits`.
     public var codeCount: Int { 1 << bits }
     /// Mask of the bits one code occupies.
-    public var codeMask: UInt32 { UInt32(truncatingIfNeeded: (1 << bits) - 1) }
+    public let codeMask: UInt32
     /// The sign bit, or 0 for unsigned formats.
-    public var signBit: UInt32 { isSigned ? 1 << UInt32(bits - 1) : 0 }
+    public let signBit: UInt32
     /// Mask of everything but the sign bit.
-    public var magnitudeMask: UInt32 { codeMask & ~signBit }
+    public let magnitudeMask: UInt32
     /// Mask of the mantissa field.
-    public var mantissaMask: UInt32 { (1 << UInt32(mantissaBits)) - 1 }
+    public let mantissaMask: UInt32
     /// The exponent field value with every bit set.
-    public var exponentAllOnes: UInt32 { (1 << UInt32(exponentBits)) - 1 }
+    public let exponentAllOnes: UInt32
+    /// The magnitude code of ``maxFinite``: exponent all ones minus one and mantissa all ones for
+    /// IEEE formats, all ones minus one for FN (0x7E, E8M0 0xFE), all ones for FNUZ and FP4/FP6,
+    /// and the code of the largest integer for integers.
+    public let maxFiniteCode: UInt32
     /// Exponent of the smallest normal value, `1 − bias`.
     public var minNormalExponent: Int { 1 - bias }
-
-    /// The magnitude code of ``maxFinite``.
-    public var maxFiniteCode: UInt32 {
-        switch (family, nan) {
-        case (.integer, _): isSigned ? magnitudeMask : codeMask
-        case (.float, .ieee): ((exponentAllOnes - 1) << UInt32(mantissaBits)) | mantissaMask
-        case (.float, .fn): magnitudeMask - 1
-        case (.float, .fnuz), (.float, .absent): magnitudeMask
-        }
-    }
+    /// Whether this is an integer format (a stored copy of `family == .integer` for the hot paths).
+    let isInteger: Bool
 
     /// The +infinity code, or nil if the format has no infinity.
     public var infinityCode: UInt32? { hasInfinity ? exponentAllOnes << UInt32(mantissaBits) : nil }
@@ -144,6 +140,9 @@ public struct ScalarFormat: Sendable, Hashable, CustomStringConvertible {
         self.maxFinite = max
         self.lowest = lowest ?? -max
         self.keepsNaNPayload = keepsNaNPayload
+        (codeMask, signBit, magnitudeMask, mantissaMask, exponentAllOnes, maxFiniteCode) = Self.derivedMasks(
+            bits: bits, exponent: exponent, mantissa: mantissa, signed: signed, family: .float, nan: nan)
+        isInteger = false
     }
 
     private init(integer dtype: DType, bits: Int, signed: Bool) {
@@ -161,6 +160,28 @@ public struct ScalarFormat: Sendable, Hashable, CustomStringConvertible {
         self.maxFinite = signed ? Double((1 << (bits - 1)) - 1) : Double((1 << bits) - 1)
         self.lowest = signed ? -Double(1 << (bits - 1)) : 0
         self.keepsNaNPayload = false
+        (codeMask, signBit, magnitudeMask, mantissaMask, exponentAllOnes, maxFiniteCode) = Self.derivedMasks(
+            bits: bits, exponent: 0, mantissa: 0, signed: signed, family: .integer, nan: .absent)
+        isInteger = true
+    }
+
+    /// The masks and the max-finite code, derived from the primary fields of a row.
+    private static func derivedMasks(
+        bits: Int, exponent: Int, mantissa: Int, signed: Bool, family: Family, nan: NaNEncoding
+    ) -> (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) {
+        let code = UInt32(truncatingIfNeeded: (1 << bits) - 1)
+        let sign: UInt32 = signed ? 1 << UInt32(bits - 1) : 0
+        let magnitude = code & ~sign
+        let mantissaMask: UInt32 = (1 << UInt32(mantissa)) - 1
+        let exponentAllOnes: UInt32 = (1 << UInt32(exponent)) - 1
+        let maxFinite: UInt32
+        switch (family, nan) {
+        case (.integer, _): maxFinite = signed ? magnitude : code
+        case (.float, .ieee): maxFinite = ((exponentAllOnes - 1) << UInt32(mantissa)) | mantissaMask
+        case (.float, .fn): maxFinite = magnitude - 1
+        case (.float, .fnuz), (.float, .absent): maxFinite = magnitude
+        }
+        return (code, sign, magnitude, mantissaMask, exponentAllOnes, maxFinite)
     }
 }
 
