@@ -16,6 +16,8 @@ public struct Model: Sendable {
     public var functions: [GraphFunction] = []
     /// Globals named by the pickles in the input, in stream order.
     public var pickleGlobals: [PickleGlobalRef] = []
+    /// The pickle streams read to find them, in the order they were read.
+    public var pickleStreams: [PickleStream] = []
 
     public init(
         path: String, format: ModelFormat, sources: [SourceFile] = [], tensors: [TensorInfo] = [],

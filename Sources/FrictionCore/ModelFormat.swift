@@ -1,6 +1,10 @@
 /// The container formats friction reads.
 public enum ModelFormat: String, Sendable, CaseIterable, Codable {
     case safetensors, gguf, npy, npz, onnx, folder = "hf-folder", pickle
+    /// A `torch.save` checkpoint (zip or legacy stacked pickles) or a TorchScript archive.
+    case pytorch
+    /// A zip archive of no model format, read only to scan its members.
+    case zip
 }
 
 /// One file that contributed to a model.

@@ -33,10 +33,13 @@ public struct TensorInfo: Sendable, Hashable {
     public var byteOrder: ByteOrder
     /// Column-major layout (NumPy `fortran_order`).
     public var fortranOrder: Bool
+    /// For tensors that are views of a storage (PyTorch): the storage, offset and strides.
+    /// `storage.range` then covers the bytes the view can reach.
+    public var view: TensorView?
 
     public init(
         name: String, type: ElementType, storedType: String, shape: Shape, storage: TensorStorage,
-        byteOrder: ByteOrder = .little, fortranOrder: Bool = false
+        byteOrder: ByteOrder = .little, fortranOrder: Bool = false, view: TensorView? = nil
     ) {
         self.name = name
         self.type = type
@@ -45,6 +48,7 @@ public struct TensorInfo: Sendable, Hashable {
         self.storage = storage
         self.byteOrder = byteOrder
         self.fortranOrder = fortranOrder
+        self.view = view
     }
 
     /// Number of parameters (elements), nil when the shape is symbolic or overflows.

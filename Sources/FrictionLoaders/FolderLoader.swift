@@ -2,12 +2,19 @@ import FrictionCore
 import Foundation
 
 /// Loads a Hugging Face style model folder: config documents as metadata, and every tensor file
-/// (or, when a `*.safetensors.index.json` is present, exactly the shards it names) as one model.
+/// (or, when a `*.safetensors.index.json` or `pytorch_model.bin.index.json` is present, exactly
+/// the shards it names) as one model. PyTorch weights next to safetensors weights are what
+/// transformers skips: they are still read and scanned for pickle globals, but their tensors are
+/// not merged.
 enum FolderLoader {
     /// Config documents kept as metadata when present.
     static let configFiles = ["config.json", "generation_config.json"]
     /// Files friction recognises but does not read yet; listed as issues so nothing is silently skipped.
-    static let unreadExtensions: Set<String> = ["bin", "pt", "pth", "ckpt", "h5", "keras", "pb", "tflite", "msgpack"]
+    static let unreadExtensions: Set<String> = ["h5", "keras", "pb", "tflite", "msgpack"]
+    /// PyTorch checkpoint extensions.
+    static let torchExtensions: Set<String> = ["bin", "pt", "pth", "ckpt"]
+
+    static func ext(_ name: String) -> String { name.split(separator: ".").last.map { $0.lowercased() } ?? "" }
 
     static func load(_ path: String, options: LoadOptions) throws(LoadError) -> Model {
         let entries: [String]
@@ -24,7 +31,13 @@ enum FolderLoader {
             model.metadata.append(MetadataEntry(key: name, value: .json(json.value), location: Location(file: child(name))))
         }
 
-        let indexes = entries.filter { $0.hasSuffix(".safetensors.index.json") }
+        let safetensorsIndexes = entries.filter { $0.hasSuffix(".safetensors.index.json") }
+        let hasSafetensors = !safetensorsIndexes.isEmpty || entries.contains { $0.hasSuffix(".safetensors") }
+        let torchIndexes = entries.filter { name in torchExtensions.contains { name.hasSuffix(".\($0).index.json") } }
+        let indexes = safetensorsIndexes.isEmpty ? torchIndexes : safetensorsIndexes
+        let shardExtension = safetensorsIndexes.isEmpty ? nil : "safetensors"
+        // Checkpoints read only to scan them: PyTorch weights beside safetensors weights.
+        var scanOnly: [String] = []
         var shardNames: [String] = []
         var weightMap: [(tensor: String, shard: String)] = []
         var declaredTotal: UInt64?
@@ -50,7 +63,11 @@ enum FolderLoader {
             for name in entries where !name.hasPrefix(".") && !name.hasSuffix(".json") {
                 let full = child(name)
                 guard isRegularFile(full) else { continue }
-                let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+                let ext = ext(name)
+                if torchExtensions.contains(ext), hasSafetensors {
+                    scanOnly.append(name)
+                    continue
+                }
                 if unreadExtensions.contains(ext) {
                     model.issues.append(LoadIssue(code: "folder-unread-file", level: .info,
                         message: "\(name) is a .\(ext) file, which this version of friction does not read", location: Location(file: full)))
@@ -63,13 +80,28 @@ enum FolderLoader {
                 throw LoadError("index-missing-shard", "the index names shard \(shard), which is not in the folder", file: child(shard))
             }
             files = shardNames
-            for name in entries where name.hasSuffix(".safetensors") && !shardNames.contains(name) {
-                model.issues.append(LoadIssue(code: "index-unreferenced-shard",
-                    message: "\(name) is not referenced by the index and was not loaded", location: Location(file: child(name))))
+            for name in entries where !shardNames.contains(name) && isRegularFile(child(name)) {
+                let e = ext(name)
+                if e == (shardExtension ?? e), e == "safetensors" || torchExtensions.contains(e) {
+                    model.issues.append(LoadIssue(code: "index-unreferenced-shard",
+                        message: "\(name) is not referenced by the index and was not loaded", location: Location(file: child(name))))
+                } else if shardExtension != nil, torchExtensions.contains(e) {
+                    scanOnly.append(name)
+                }
             }
         }
         guard !files.isEmpty else {
-            throw LoadError("folder-no-tensors", "the folder holds no tensor file (safetensors, GGUF, .npy, .npz)", file: path)
+            throw LoadError("folder-no-tensors", "the folder holds no tensor file (safetensors, GGUF, .npy, .npz, PyTorch)", file: path)
+        }
+        for file in scanOnly {
+            let loaded = try ModelLoader.load(child(file), options: options)
+            model.sources += loaded.sources
+            model.issues += loaded.issues
+            model.issues.append(LoadIssue(code: "folder-alternate-weights", level: .info,
+                message: "\(file) holds PyTorch weights beside safetensors weights (transformers loads the safetensors); scanned, tensors not merged",
+                location: Location(file: child(file))))
+            absorbPickles(loaded, into: &model)
+            for (key, value) in loaded.properties { model.properties["\(file):\(key)"] = value }
         }
 
         var owner: [String: String] = [:]
@@ -78,6 +110,7 @@ enum FolderLoader {
             model.sources += loaded.sources
             model.issues += loaded.issues
             model.metadata += loaded.metadata
+            absorbPickles(loaded, into: &model)
             for (key, value) in loaded.properties { model.properties["\(file):\(key)"] = value }
             for tensor in loaded.tensors {
                 if let first = owner[tensor.name] {
@@ -116,6 +149,17 @@ enum FolderLoader {
         }
         model.issues.sort()
         return model
+    }
+
+    /// Adds a child's pickle globals and streams (stream global ranges shift with them).
+    static func absorbPickles(_ child: Model, into model: inout Model) {
+        let shift = model.pickleGlobals.count
+        model.pickleGlobals += child.pickleGlobals
+        model.pickleStreams += child.pickleStreams.map { s in
+            var s = s
+            s.globals = (s.globals.lowerBound + shift)..<(s.globals.upperBound + shift)
+            return s
+        }
     }
 
     private static func isRegularFile(_ path: String) -> Bool {

@@ -2,7 +2,7 @@ import FrictionCore
 
 /// The file-level formats recognised by content.
 enum FileKind: String, CaseIterable {
-    case zstd, gguf, npy, zip, safetensors, onnx, pickle
+    case zstd, gguf, npy, zip, safetensors, onnx, torchLegacy, pickle
 }
 
 /// Chooses a loader by the first bytes of a file. When the content is not conclusive (a
@@ -17,6 +17,7 @@ enum FormatSniffer {
         (.zip, ZipArchive.matches),
         (.safetensors, SafetensorsLoader.matches),
         (.onnx, ONNXLoader.matches),
+        (.torchLegacy, TorchLegacyLoader.matches),
         (.pickle, PickleLoader.matches),
         (.pickle, PickleLoader.matchesHeaderless),
     ]
@@ -25,6 +26,7 @@ enum FormatSniffer {
     static let extensions: [String: FileKind] = [
         "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd, "onnx": .onnx,
         "pkl": .pickle, "pickle": .pickle, "joblib": .pickle,
+        "zip": .zip, "pt": .zip, "pth": .zip, "ckpt": .zip, "bin": .zip,
     ]
 
     /// The name of the stream inside `name.zst`, for the extension fallback.

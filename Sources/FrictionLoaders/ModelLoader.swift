@@ -30,7 +30,7 @@ public enum ModelLoader {
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         guard !bytes.isEmpty else { throw ctx.error("empty-file", "the file is empty", at: 0) }
         guard let kind = FormatSniffer.kind(of: bytes, name: ctx.encodings.isEmpty ? ctx.file : FormatSniffer.innerName(ctx.file)) else {
-            throw ctx.error("unknown-format", "no known format starts like this (expected safetensors, GGUF, ONNX, .npy, .npz, pickle or zstd)", at: 0)
+            throw ctx.error("unknown-format", "no known format starts like this (expected safetensors, GGUF, ONNX, .npy, .npz, a PyTorch checkpoint, pickle, zip or zstd)", at: 0)
         }
         switch kind {
         case .zstd:
@@ -47,7 +47,8 @@ public enum ModelLoader {
             }
         case .gguf: return try GGUFLoader.load(bytes, ctx)
         case .npy: return try NpyLoader.load(bytes, ctx)
-        case .zip: return try NpzLoader.load(bytes, ctx)
+        case .zip: return try ZipLoader.load(bytes, ctx)
+        case .torchLegacy: return try TorchLegacyLoader.load(bytes, ctx)
         case .safetensors: return try SafetensorsLoader.load(bytes, ctx)
         case .onnx: return try ONNXLoader.load(bytes, ctx)
         case .pickle: return try PickleLoader.load(bytes, ctx)

@@ -25,16 +25,14 @@ enum NpyLoader {
     /// An object array: no tensor, but its data is a pickle that `numpy.load(allow_pickle=True)`
     /// runs, so the pickle machine lists the globals it names (offsets in the file).
     static func objectArray(_ bytes: UnsafeRawBufferPointer, _ header: NpyHeader, _ ctx: LoadContext) -> Model {
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[header.dataStart...])
-        let result = PickleMachine.run(payload)
-        let base = UInt64(header.dataStart)
+        var findings = PickleFindings()
+        let result = findings.scan(bytes, start: header.dataStart, file: ctx.file)
         var model = Model(path: ctx.file, format: .npy, sources: [ctx.source(.npy, decodedSize: bytes.count)],
                           properties: ["npy.version": "\(header.version.0).\(header.version.1)", "pickle.protocol": String(result.protocolVersion)])
         model.issues.append(LoadIssue(code: "npy-object-array",
                                       message: "dtype \(header.descr) is an object array: its data is a pickle that numpy.load(allow_pickle=True) runs",
                                       location: Location(file: ctx.file, offset: UInt64(header.headerStart))))
-        model.pickleGlobals = PickleLoader.globals(result, payload, file: ctx.file, base: base)
-        if let problem = result.problem { model.issues.append(PickleLoader.issue(problem, file: ctx.file, base: base)) }
+        findings.absorb(into: &model)
         return model
     }
 }

@@ -4,18 +4,21 @@ import FrictionCore
 /// Stored members are listed in place; deflated members are streamed through zlib once to
 /// read their header and verify their length and CRC, without keeping the payload.
 enum NpzLoader {
-    static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
-        let archive = try ZipArchive.read(bytes, ctx)
+    static func load(_ bytes: UnsafeRawBufferPointer, _ archive: ZipArchive, _ ctx: LoadContext) throws(LoadError) -> Model {
         var tensors: [TensorInfo] = []
         var issues: [LoadIssue] = []
         var seen = Set<String>()
-        for member in archive.members {
+        // Members that are not plain arrays (other files, object arrays) are scanned for pickles.
+        var scanner = ArchiveScanner(ctx)
+        var arrays = Set<Int>()
+        for (index, member) in archive.members.enumerated() {
             let at = Int(clamping: member.localHeader)
             guard member.name.hasSuffix(".npy") else {
-                issues.append(ctx.issue("npz-non-npy-member", "member \"\(member.name)\" is not a .npy array and was not read",
+                issues.append(ctx.issue("npz-non-npy-member", "member \"\(member.name)\" is not a .npy array and was not read as one",
                                         at: at, path: member.name))
                 continue
             }
+            if member.method == 0, isObjectArray(member, bytes, ctx) { continue }
             guard seen.insert(member.name).inserted else {
                 throw ctx.error("zip-bad-entry", "member \"\(member.name)\" appears twice", at: at, path: member.name)
             }
@@ -54,7 +57,7 @@ enum NpzLoader {
                     }
                     do throws(LoadError) {
                         header = try inflated.prefix.withUnsafeBytes { prefix in
-                            Result { () throws(LoadError) in try NpyHeader.parse(prefix, base: 0, ctx) }
+                            Result { () throws(LoadError) in try NpyHeader.parse(prefix, base: 0, ctx, allowObject: true) }
                         }.get()
                     } catch {
                         var located = error
@@ -63,6 +66,7 @@ enum NpzLoader {
                         located.message = "in deflated member \"\(member.name)\": " + error.message
                         throw located
                     }
+                    if header.objectArray { continue }
                     let begin = UInt64(header.dataStart)
                     let note = (ctx.container.map { $0 + "+" } ?? "") + "zip:\(member.name) (deflated)"
                     storage = TensorStorage(file: ctx.file, range: begin..<(begin + header.dataBytes), container: note)
@@ -76,9 +80,19 @@ enum NpzLoader {
                     "member \"\(member.name)\" is \(member.uncompressedSize) bytes but its header and shape \(header.shape) of \(header.descr) need \(UInt64(header.dataStart) + header.dataBytes)",
                     at: at, path: member.name)
             }
+            arrays.insert(index)
             tensors.append(TensorInfo(name: name, type: .dtype(header.type), storedType: header.descr, shape: Shape(fixed: header.shape),
                                       storage: storage, byteOrder: header.byteOrder, fortranOrder: header.fortranOrder))
         }
-        return Model(path: ctx.file, format: .npz, sources: [ctx.source(.npz, decodedSize: bytes.count)], tensors: tensors, issues: issues)
+        scanner.scan(archive, bytes, base: 0, chain: nil, depth: 0, skip: arrays)
+        var model = Model(path: ctx.file, format: .npz, sources: [ctx.source(.npz, decodedSize: bytes.count)], tensors: tensors, issues: issues)
+        scanner.findings.absorb(into: &model)
+        return model
+    }
+
+    /// Whether a stored member is an object array (`|O`): its data is a pickle, scanned as one.
+    static func isObjectArray(_ member: ZipArchive.Member, _ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) -> Bool {
+        guard case .stored(let r) = ZipArchive.contents(of: member, in: bytes, limit: 0) else { return false }
+        return (try? NpyHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[r]), base: 0, ctx, allowObject: true))?.objectArray ?? false
     }
 }

@@ -45,17 +45,13 @@ enum PickleLoader {
     }
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
-        let result = PickleMachine.run(bytes)
+        var findings = PickleFindings()
+        let result = findings.scan(bytes, file: ctx.file, stacked: true)
         var model = Model(path: ctx.file, format: .pickle, sources: [ctx.source(.pickle, decodedSize: bytes.count)])
-        model.pickleGlobals = globals(result, bytes, file: ctx.file)
-        if let problem = result.problem { model.issues.append(issue(problem, file: ctx.file)) }
+        findings.absorb(into: &model)
         model.properties["pickle.protocol"] = String(result.protocolVersion)
         model.properties["pickle.opcodes"] = String(result.opcodeCount)
-        if result.root != nil, result.end < bytes.count {
-            model.issues.append(LoadIssue(code: "pickle-trailing-data", level: .info,
-                                          message: "\(bytes.count - result.end) bytes after STOP (another pickle, or appended data)",
-                                          location: Location(file: ctx.file, offset: UInt64(result.end))))
-        }
+        if findings.streams.count > 1 { model.properties["pickle.streams"] = String(findings.streams.count) }
         return model
     }
 }

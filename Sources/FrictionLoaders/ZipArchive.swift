@@ -10,11 +10,16 @@ struct ZipArchive {
         var crc32: UInt32
         var compressedSize: UInt64
         var uncompressedSize: UInt64
-        /// Offset of the member's local header in the archive.
+        /// Offset of the member's local header in the file (any prefix included).
         var localHeader: UInt64
+        /// Offset of the member's central directory entry in the file.
+        var centralEntry: Int = 0
     }
 
     var members: [Member]
+    /// Bytes before the archive proper (a stub or junk prepended to the zip); member offsets
+    /// already include them, as Python's zipfile computes them.
+    var prefix: UInt64 = 0
 
     static let localSignature: UInt32 = 0x0403_4B50
     private static let centralSignature: UInt32 = 0x0201_4B50
@@ -47,16 +52,40 @@ struct ZipArchive {
         var count = UInt64(entries16)
         var cdSize = UInt64(cdSize32)
         var cdOffset = UInt64(cdOffset32)
-        if entries16 == 0xFFFF || cdSize32 == 0xFFFF_FFFF || cdOffset32 == 0xFFFF_FFFF, eocd >= 20 {
+        var endRecords = eocd
+        // A zip64 locator right before the end record: the zip64 record holds the real values
+        // (used when the 32-bit fields are saturated) and marks where the central directory ends.
+        if eocd >= 20 {
             var loc = ByteCursor(bytes, position: eocd - 20)
-            if loc.u32() == zip64LocatorSignature, loc.skip(4), let end64 = loc.u64(), end64 <= UInt64(Int.max) {
-                var e = ByteCursor(bytes, position: Int(end64))
-                guard e.position == Int(end64), e.u32() == zip64EndSignature, e.skip(8 + 4 + 8), let n = e.u64(),
-                      let size = e.u64(), let offset = e.u64()
+            if loc.u32() == zip64LocatorSignature, loc.skip(4), let end64 = loc.u64() {
+                // The record the locator points at, or (with prepended data) the one right before it.
+                let candidates = [Int(clamping: end64), eocd - 20 - 56]
+                guard let at = candidates.first(where: { p in
+                    var e = ByteCursor(bytes, position: p)
+                    return p >= 0 && e.position == p && e.u32() == zip64EndSignature
+                }) else { throw noEOCD("zip64 end-of-central-directory record is damaged") }
+                var e = ByteCursor(bytes, position: at + 4)
+                guard e.skip(8 + 4 + 8), let n = e.u64(), let size = e.u64(), let offset = e.u64()
                 else { throw noEOCD("zip64 end-of-central-directory record is damaged") }
-                (count, cdSize, cdOffset) = (n, size, offset)
+                if entries16 == 0xFFFF || cdSize32 == 0xFFFF_FFFF || cdOffset32 == 0xFFFF_FFFF { (count, cdSize, cdOffset) = (n, size, offset) }
+                endRecords = at
             }
         }
+        // Data prepended to the archive shifts every offset: the central directory really ends where
+        // the end records begin (zipfile's `concat`).
+        let cdEndActual = UInt64(endRecords)
+        var prefix: UInt64 = 0
+        let (sum, o) = cdOffset.addingReportingOverflow(cdSize)
+        if !o, cdEndActual > sum {
+            var probe = ByteCursor(bytes, position: Int(clamping: cdOffset))
+            let direct = count > 0 && probe.u32() == centralSignature
+            if !direct {
+                let shifted = cdEndActual - sum
+                var moved = ByteCursor(bytes, position: Int(clamping: cdOffset &+ shifted))
+                if count == 0 || moved.u32() == centralSignature { prefix = shifted }
+            }
+        }
+        cdOffset += prefix
         let (cdEnd, overflow) = cdOffset.addingReportingOverflow(cdSize)
         guard !overflow, cdEnd <= UInt64(bytes.count) else {
             throw noEOCD("central directory [\(cdOffset), +\(cdSize)) lies outside the \(bytes.count)-byte file")
@@ -73,11 +102,13 @@ struct ZipArchive {
                   cd.skip(UInt64(commentLength))
             else { throw ctx.error("zip-bad-entry", "damaged central directory entry", at: at) }
             var member = Member(name: String(decoding: nameBytes, as: UTF8.self), method: method, flags: flags, crc32: crc,
-                                compressedSize: UInt64(csize), uncompressedSize: UInt64(usize), localHeader: UInt64(local))
+                                compressedSize: UInt64(csize), uncompressedSize: UInt64(usize), localHeader: UInt64(local),
+                                centralEntry: at)
             applyZip64(extra, to: &member, usize: usize, csize: csize, local: local)
+            member.localHeader &+= prefix
             members.append(member)
         }
-        return ZipArchive(members: members)
+        return ZipArchive(members: members, prefix: prefix)
     }
 
     private static func applyZip64(_ extra: UnsafeRawBufferPointer, to member: inout Member, usize: UInt32, csize: UInt32, local: UInt32) {

@@ -24,6 +24,7 @@ public enum CheckRegistry {
         ONNXOpSupportCheck.self,
         WeightStatisticsCheck.self,
         PickleGlobalCheck.self,
+        WeightsOnlyCheck.self,
     ]
 
     /// The kind with this id.

@@ -7,7 +7,7 @@ import FrictionNumerics
 ///
 /// ```yaml
 /// model:
-///   format: hf-folder            # safetensors (default), gguf, npy, npz, hf-folder
+///   format: hf-folder            # safetensors (default), gguf, npy, npz, hf-folder, pickle, pytorch, zip
 ///   config: {torch_dtype: bfloat16}
 ///   metadata: {general.architecture: llama}
 ///   tensors: [{name: w, dtype: F32, shape: [4, 4], file: model.safetensors}]
@@ -111,6 +111,16 @@ public enum ExampleModel {
                     module: g["module"]?.stringValue ?? "", name: g["name"]?.stringValue ?? "", opcode: g["opcode"]?.stringValue ?? "GLOBAL",
                     location: Location(file: defaultFile, offset: g["offset"]?.int64Value.map(UInt64.init))))
             }
+        }
+        // A torch checkpoint's pickle: one stream torch.load reads, holding the globals above and
+        // the opcodes listed (in order of first use).
+        if format == .pytorch {
+            let ops = Knowledge.strings(spec["pickle_opcodes"]).enumerated().map { PickleStream.OpcodeUse(name: $0.element, offset: UInt64($0.offset)) }
+            model.pickleStreams.append(PickleStream(location: Location(file: defaultFile, offset: 0), protocolVersion: 2, opcodes: ops,
+                                                    readByTorchLoad: true, globals: 0..<model.pickleGlobals.count))
+        }
+        if case .object(let properties)? = spec["properties"] {
+            for p in properties { model.properties[p.key] = p.value.stringValue ?? "" }
         }
         if let g = spec["graph"] {
             var graph = Graph()

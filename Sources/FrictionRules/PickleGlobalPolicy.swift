@@ -26,14 +26,19 @@ public struct PickleGlobalPolicy: Sendable, Hashable {
     var groups: [Group] = []
     var weightsOnly: Set<String> = []
     var benign: Set<String> = []
+    var benignModules: Set<String> = []
 
     public init() {}
 
     /// The verdict for the global `module.name` (`name` may be a dotted qualified name).
     public func classify(module: String, name: String) -> Verdict {
         let path = module + "." + name
+        // Exact names first (a name listed as dangerous, or as benign inside a dangerous module),
+        // then whole modules.
+        for g in groups where g.names.contains(path) { return .dangerous(group: g.id, reason: g.reason) }
+        if weightsOnly.contains(path) { return .weightsOnly }
+        if benign.contains(path) { return .benign }
         for g in groups {
-            if g.names.contains(path) { return .dangerous(group: g.id, reason: g.reason) }
             if Self.covers(g.modules, module) { return .dangerous(group: g.id, reason: g.reason) }
             // A qualified name can reach a dangerous module's attribute (`torch.serialization` + `load`).
             if name.contains("."), Self.covers(g.modules, path) { return .dangerous(group: g.id, reason: g.reason) }
@@ -42,8 +47,7 @@ public struct PickleGlobalPolicy: Sendable, Hashable {
         if name.split(separator: ".").contains(where: { $0.hasPrefix("__") && $0.hasSuffix("__") && $0.count > 4 }) {
             return .dangerous(group: "attribute-chain", reason: "a dunder attribute path reaches arbitrary objects")
         }
-        if weightsOnly.contains(path) { return .weightsOnly }
-        if benign.contains(path) { return .benign }
+        if Self.covers(benignModules, module) { return .benign }
         return .unknown
     }
 
@@ -69,6 +73,7 @@ public struct PickleGlobalPolicy: Sendable, Hashable {
         }
         p.weightsOnly = Set(Knowledge.strings(doc.root["weights_only"]))
         p.benign = Set(Knowledge.strings(doc.root["benign"]))
+        p.benignModules = Set(Knowledge.strings(doc.root["benign_modules"]))
         return p
     }
 }

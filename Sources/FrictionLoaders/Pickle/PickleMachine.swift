@@ -19,6 +19,8 @@ public struct PickleMachine {
     var buffers = 0
     /// Offset of the opcode being executed.
     var at = 0
+    /// Opcodes seen so far, by byte.
+    var seen = [Bool](repeating: false, count: 256)
 
     struct Stop: Error { var problem: PickleResult.Problem }
 
@@ -46,6 +48,10 @@ public struct PickleMachine {
             guard result.opcodeCount <= limits.opcodes else { throw stop("pickle-limit", "more than \(limits.opcodes) opcodes") }
             guard let op = PickleOpcode(rawValue: byte) else {
                 throw stop("pickle-opcode", "unknown opcode 0x\(String(byte, radix: 16, uppercase: true))")
+            }
+            if !seen[Int(byte)] {
+                seen[Int(byte)] = true
+                result.opcodeUses.append((op.pythonName, at))
             }
             if op == .stop {
                 result.root = try pop()

@@ -21,6 +21,9 @@ public struct PickleResult: Sendable {
     /// Opcodes executed.
     public var opcodeCount = 0
     public var problem: Problem?
+    /// Each distinct opcode executed (CPython's name) with the offset of its first use, in order
+    /// of first use: what `torch.load(weights_only=True)`'s opcode subset is checked against.
+    public var opcodeUses: [(name: String, offset: Int)] = []
 
     /// Every global the stream references, in order of appearance, with its opcode's offset —
     /// including those made before an error, since the real loader would already have run them.
