@@ -26,7 +26,7 @@ enum FormatSniffer {
     static let extensions: [String: FileKind] = [
         "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd, "onnx": .onnx,
         "pkl": .pickle, "pickle": .pickle, "joblib": .pickle,
-        "zip": .zip, "pt": .zip, "pth": .zip, "ckpt": .zip, "bin": .zip,
+        "zip": .zip, "pt": .zip, "pth": .zip, "ckpt": .zip,
     ]
 
     /// The name of the stream inside `name.zst`, for the extension fallback.

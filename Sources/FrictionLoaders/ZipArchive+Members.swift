@@ -49,7 +49,7 @@ extension ZipArchive {
             }
             let odd = member.flags & ~Self.ordinaryFlags
             if odd != 0 {
-                let encrypted = odd & 1 != 0 ? " (bit 0, \"encrypted\": PyTorch ignores it, zipfile refuses the member)" : ""
+                let encrypted = odd & 1 != 0 ? " (bit 0, \"encrypted\": zipfile refuses the member, and so does PyTorch when the bit is in the central directory)" : ""
                 issues.append(LoadIssue(code: "zip-flag-bits",
                                         message: "member \"\(member.name)\" sets general-purpose flag bits 0x\(String(odd, radix: 16))\(encrypted)",
                                         location: at(member.centralEntry, member.name)))
@@ -66,7 +66,7 @@ extension ZipArchive {
             }
             if local.method != member.method || (local.flags ^ member.flags) & ~Self.ordinaryFlags != 0 {
                 issues.append(LoadIssue(code: "zip-local-header-mismatch",
-                                        message: "member \"\(member.name)\": local header says method \(local.method), flags 0x\(String(local.flags, radix: 16)); central directory says method \(member.method), flags 0x\(String(member.flags, radix: 16))",
+                                        message: "member \"\(member.name)\": local header says method \(local.method), flags 0x\(String(local.flags, radix: 16)); central directory says method \(member.method), flags 0x\(String(member.flags, radix: 16)) (PyTorch reads the central directory; zipfile checks both)",
                                         location: at(offset, member.name)))
             }
         }

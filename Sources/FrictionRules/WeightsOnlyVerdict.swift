@@ -19,6 +19,8 @@ public enum WeightsOnlyVerdict: Sendable, Hashable {
         "EMPTY_SET", "BININT", "BININT1", "BININT2", "BINFLOAT", "BINUNICODE", "SHORT_BINSTRING", "LONG1", "BINPERSID",
         "BINGET", "LONG_BINGET", "BINPUT", "LONG_BINPUT",
     ]
+    /// Loader issues that mean torch.load fails on the container before unpickling.
+    public static let archiveRefusals: Set<String> = ["torch-not-a-zip", "torch-unsupported-record"]
     /// Modules refused even when a user allowlists them.
     public static let blockedModules: Set<String> = ["sys", "os", "posix", "nt"]
 
@@ -28,6 +30,10 @@ public enum WeightsOnlyVerdict: Sendable, Hashable {
         if model.properties["pytorch.layout"] == "torchscript" || model.issues.contains(where: { $0.code == "torch-torchscript" }) {
             let at = model.issues.first { $0.code == "torch-torchscript" }?.location ?? Location(file: model.path)
             return .refused(reason: "it is a TorchScript archive (torch.load refuses those with weights_only=True; use torch.jit.load)", location: at)
+        }
+        // The archive itself is refused before any pickle is read.
+        if let refusal = model.issues.first(where: { Self.archiveRefusals.contains($0.code) }) {
+            return .refused(reason: refusal.message, location: refusal.location)
         }
         var first: (offset: UInt64, reason: String, location: Location)?
         func consider(_ offset: UInt64, _ reason: String, _ location: Location) {

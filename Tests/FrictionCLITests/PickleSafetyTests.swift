@@ -60,3 +60,47 @@ import Testing
         #expect(text.stdout.contains("subprocess.Popen  STACK_GLOBAL"))
     }
 }
+
+/// `friction lint` on the torch fixtures (fixtures/torch/expected.json, gen_torch.py): every
+/// hand-assembled hostile archive gets an error-level SEC004 naming the global, its byte offset
+/// and the member path; torch-written checkpoints get no pickle-global finding at all.
+@Suite struct TorchSafetyTests {
+    static let files: [JSONMember] = {
+        guard case .object(let files)? = Fixtures.json("fixtures/torch/expected.json")["files"] else { return [] }
+        return files
+    }()
+    static let hostile = files.filter { $0.value["hostile"] != nil }.map(\.key).sorted()
+    static let benign = files.filter { $0.value["hostile"] == nil }.map(\.key).sorted()
+
+    @Test(arguments: hostile)
+    func everyHostileArchiveIsFlagged(name: String) throws {
+        let row = try #require(Self.files.first { $0.key == name }?.value)
+        let run = FrictionBinary.run(["lint", "--format", "json", Fixtures.path("torch/" + name)])
+        #expect(!run.signaled)
+        #expect(run.status == 1, "\(name): exit \(run.status) \(run.stderr)")
+        let findings = try PickleSafetyTests.findings(run)
+        guard case .array(let globals)? = row["globals"] else { Issue.record("\(name): no globals"); return }
+        for g in globals {
+            let global = g["global"]?.stringValue ?? "?"
+            let offset = g["offset"]?.int64Value ?? -1
+            let hit = findings.first { $0["code"]?.stringValue == "SEC004" && $0["offset"]?.int64Value == offset }
+            #expect(hit?["severity"]?.stringValue == "error", "\(name): no SEC004 at \(offset): \(findings)")
+            #expect(hit?["message"]?.stringValue?.contains(global) == true, "\(name): \(String(describing: hit))")
+            if let member = g["member"]?.stringValue {
+                #expect(hit?["path"]?.stringValue == member, "\(name): \(String(describing: hit))")
+            }
+        }
+    }
+
+    @Test(arguments: benign)
+    func torchWrittenFilesNameNoSuspiciousGlobal(name: String) throws {
+        let run = FrictionBinary.run(["lint", "--format", "json", Fixtures.path("torch/" + name)])
+        #expect(!run.signaled)
+        let findings = try PickleSafetyTests.findings(run)
+        let globals = findings.filter { ["SEC004", "SEC005", "SEC006"].contains($0["code"]?.stringValue ?? "") }
+        #expect(globals.isEmpty, "\(name): \(globals)")
+        let anomalies = findings.filter { $0["code"]?.stringValue == "SEC009" }
+        #expect(anomalies.isEmpty == !name.hasPrefix("anomaly_") || name == "anomaly_extra_member.pt" || name == "anomaly_top_dir.pt",
+                "\(name): \(anomalies)")
+    }
+}

@@ -25,13 +25,14 @@ enum TorchZipLoader {
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ archive: ZipArchive, _ ctx: LoadContext) throws(LoadError) -> Model {
         let prefix = archivePrefix(archive) ?? ""
+        // With duplicate names torch's reader (miniz) ends up on the last entry; so do we.
         var records: [String: Int] = [:]
         for (i, m) in archive.members.enumerated() where m.name.hasPrefix(prefix) {
-            let name = String(m.name.dropFirst(prefix.count))
-            if records[name] == nil { records[name] = i }
+            records[String(m.name.dropFirst(prefix.count))] = i
         }
         let torchScript = records["constants.pkl"] != nil
         var model = Model(path: ctx.file, format: .pytorch, sources: [ctx.source(.pytorch, decodedSize: bytes.count)])
+        model.issues += refusals(archive, records: records, prefix: prefix, ctx: ctx)
         model.properties["pytorch.layout"] = torchScript ? "torchscript" : "zip"
         model.properties["pytorch.archive"] = String(prefix.dropLast())
         if torchScript {
@@ -64,7 +65,7 @@ enum TorchZipLoader {
         // Every data.pkl torch might pick (duplicates are reported as anomalies) is read as torch reads it.
         let dataPickles = archive.members.indices.filter { archive.members[$0].name == prefix + "data.pkl" }
         var referenced = Set<String>()
-        for (n, index) in dataPickles.enumerated() {
+        for index in dataPickles {
             handled.insert(index)
             let member = archive.members[index]
             switch ZipArchive.contents(of: member, in: bytes, limit: scanner.inflateLimit) {
@@ -75,7 +76,7 @@ enum TorchZipLoader {
                 scanner.checkCRC(member, ZipArchive.crc(data), Location(file: ctx.file, offset: member.localHeader, path: member.name))
                 let result = scanner.findings.scan(data, file: ctx.file, base: UInt64(range.lowerBound), member: member.name,
                                                    readByTorchLoad: !torchScript, stacked: true)
-                guard n == 0, let root = result.root else { continue }
+                guard index == records["data.pkl"], let root = result.root else { continue }
                 var walker = TorchObjectWalker(result, data)
                 walker.walk(root: root)
                 for p in walker.problems {
@@ -115,6 +116,30 @@ enum TorchZipLoader {
         model.tensors = tensors.tensors
         model.issues += tensors.issues
         return model
+    }
+
+    /// miniz flag bits PyTorch's reader refuses in the central directory: encrypted (0),
+    /// compressed patched data (5), strong encryption (6), masked local headers (13).
+    static let refusedFlags: UInt16 = 1 << 0 | 1 << 5 | 1 << 6 | 1 << 13
+
+    /// Why `torch.load` would refuse the archive before unpickling anything: data before the zip
+    /// (its zip check reads the first four bytes, so it unpickles the junk as a legacy file), or
+    /// a record it reads whose central-directory flags miniz does not support.
+    static func refusals(_ archive: ZipArchive, records: [String: Int], prefix: String, ctx: LoadContext) -> [LoadIssue] {
+        var issues: [LoadIssue] = []
+        if archive.prefix > 0 {
+            issues.append(ctx.issue("torch-not-a-zip",
+                "torch.load does not see a zip here (\(archive.prefix) bytes precede the archive) and reads it as a legacy pickle stream, which fails",
+                at: 0))
+        }
+        for (name, index) in records.sorted(by: { $0.value < $1.value }) {
+            let m = archive.members[index]
+            guard m.flags & refusedFlags != 0, name == "data.pkl" || name.hasPrefix("data/") || knownRecords.contains(name) else { continue }
+            issues.append(ctx.issue("torch-unsupported-record",
+                "torch.load refuses record \"\(m.name)\": its central directory flags 0x\(String(m.flags, radix: 16)) mark it encrypted, patched or masked, which miniz does not read",
+                at: m.centralEntry, path: m.name))
+        }
+        return issues
     }
 
     /// The bytes of each referenced storage record `data/<key>`: in place when stored.
