@@ -4,14 +4,17 @@ import FrictionCore
 import FrictionLoaders
 import FrictionNumerics
 import FrictionReport
+import FrictionRules
 
 /// `friction inspect PATH...`: what a file or model folder holds, without reading payloads.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List tensors, dtypes, shapes, byte ranges, metadata and load issues of model files and folders.",
         discussion: """
-            Formats are chosen by content: safetensors (and sharded folders with an index), GGUF v2/v3, \
-            NumPy .npy/.npz, any of these wrapped in zstd, and Hugging Face model folders. \
+            Formats are chosen by content: safetensors (and sharded folders with an index), GGUF v2/v3, ONNX, \
+            NumPy .npy/.npz, PyTorch checkpoints (.pt/.pth/.bin/.ckpt: zip, legacy and TorchScript, read without \
+            unpickling), raw pickles and zip archives (their pickles' globals are listed), any of these wrapped in zstd, \
+            and Hugging Face model folders. \
             Exit code 2 when any input cannot be read completely.
             """
     )
@@ -43,6 +46,14 @@ struct Inspect: ParsableCommand {
                 models.append(try ModelLoader.load(path, options: options))
             } catch {
                 errors.append(error)
+            }
+        }
+        // What torch.load(weights_only=True) would do, when the bundled policy is at hand.
+        if let directory = RuleCatalog.locateBundled(), let knowledge = try? Knowledge.load(directory: directory + "/knowledge") {
+            for i in models.indices {
+                if let summary = WeightsOnlyVerdict.evaluate(models[i], policy: knowledge.pickleGlobals).summary {
+                    models[i].properties["pytorch.weights_only"] = summary
+                }
             }
         }
         var graphs: [String: GraphSummary] = [:]

@@ -21,7 +21,7 @@ struct TensorDecoder {
 
     /// Plain decode of a tensor's own codes (no scales).
     func codes(_ t: TensorInfo) -> [Float]? {
-        guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
+        guard WeightScan.unscannable(t) == nil, let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
         switch t.type {
         case .dtype(let d):
             switch d {

@@ -12,10 +12,23 @@ struct WeightScan {
         var skipped: [(String, String)] = []
     }
 
+    /// Why a tensor's bytes are not a plain little-endian row-major array, if they are not.
+    static func unscannable(_ tensor: TensorInfo) -> String? {
+        if tensor.byteOrder == .big { return "big-endian payload (not scanned)" }
+        if let view = tensor.view, !view.isContiguous(tensor.shape.fixedDims ?? []) {
+            return "a strided view of a shared storage (not scanned)"
+        }
+        return nil
+    }
+
     static func scan(_ model: Model, payloads: PayloadMap) -> Result {
         var result = Result()
         for tensor in model.tensors {
             let key = tensor.storage.file + "|" + tensor.name
+            if let reason = unscannable(tensor) {
+                result.skipped.append((tensor.name, reason))
+                continue
+            }
             let bytes: UnsafeRawBufferPointer?
             do throws(LoadError) { bytes = try payloads.bytes(for: tensor) } catch {
                 result.skipped.append((tensor.name, error.message))

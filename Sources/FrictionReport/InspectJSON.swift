@@ -66,13 +66,25 @@ public enum InspectJSON {
     }
 
     static func tensor(_ t: TensorInfo) -> JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("name", .string(t.name)), ("dtype", .string(t.type.description)), ("stored_dtype", .string(t.storedType)),
             ("shape", .array(t.shape.dims.map(dim))),
             ("parameters", t.parameterCount.map(JSONValue.uint) ?? .null), ("bytes", .uint(t.storage.byteCount)),
             ("file", .string(t.storage.file)), ("begin", .uint(t.storage.range.lowerBound)), ("end", .uint(t.storage.range.upperBound)),
             ("container", t.storage.container.map(JSONValue.string) ?? .null),
             ("byte_order", .string(t.byteOrder.rawValue)), ("fortran_order", .bool(t.fortranOrder)),
+        ]
+        if let v = t.view { members.append(("view", view(v, dims: t.shape.fixedDims ?? []))) }
+        return .object(members)
+    }
+
+    /// A PyTorch tensor's view of its storage: `begin`/`end` above are the bytes the view reaches.
+    static func view(_ v: TensorView, dims: [UInt64]) -> JSONValue {
+        .object([
+            ("storage_key", .string(v.storageKey)), ("storage_begin", .uint(v.storageRange.lowerBound)),
+            ("storage_end", .uint(v.storageRange.upperBound)), ("storage_offset", .uint(v.storageOffset)),
+            ("stride", .array(v.strides.map(JSONValue.int))), ("contiguous", .bool(v.isContiguous(dims))),
+            ("parameter", .bool(v.isParameter)), ("requires_grad", .bool(v.requiresGrad)),
         ])
     }
 

@@ -68,6 +68,9 @@ public enum InspectText {
         let multiFile = Set(model.tensors.map(\.storage.file)).count > 1
         var columns: [(String, TextTable.Align)] = [("name", .left), ("dtype", .left), ("shape", .left), ("params", .right), ("bytes", .right), ("range", .left)]
         if multiFile { columns.append(("file", .left)) }
+        // Views of shared storages (PyTorch): which storage, from which element, with which strides.
+        let views = model.tensors.contains { t in t.view.map { !$0.isContiguous(t.shape.fixedDims ?? []) || $0.storageOffset != 0 } ?? false }
+        if views { columns.append(("view", .left)) }
         var table = TextTable(columns: columns)
         for t in model.tensors {
             let dtype = t.type.description == t.storedType ? t.storedType : "\(t.type.description) (\(t.storedType))"
@@ -75,6 +78,11 @@ public enum InspectText {
             if let container = t.storage.container { range += " in \(container)" }
             var row = [printable(t.name), dtype, t.shape.description, t.parameterCount.map(Units.count) ?? "?", Units.bytes(t.storage.byteCount), range]
             if multiFile { row.append(t.storage.file.split(separator: "/").last.map(String.init) ?? t.storage.file) }
+            if views {
+                row.append(t.view.map { v in
+                    "storage \(v.storageKey) +\(v.storageOffset) stride (\(v.strides.map(String.init).joined(separator: ", ")))"
+                } ?? "")
+            }
             table.add(row)
         }
         return table
