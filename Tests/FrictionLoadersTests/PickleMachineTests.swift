@@ -161,4 +161,22 @@ import Testing
         }
         #expect(runs > 1000)
     }
+
+    /// joblib.dump files (fixtures/generate/joblib_layout.py, joblib 1.x layout): the raw array
+    /// bytes after each NumpyArrayWrapper are stepped over (padding byte, padding, elements) and
+    /// object arrays are read as nested pickles, so the stream runs to its STOP at the end.
+    @Test(arguments: ["model_p2.joblib", "model_p4.joblib"])
+    func joblibArraysAreSteppedOver(name: String) throws {
+        let data = try #require(FileManager.default.contents(atPath: Fixtures.path("pickle/benign/" + name)).map(Array.init))
+        let result = Self.run(data)
+        #expect(result.problem == nil, "\(String(describing: result.problem))")
+        #expect(result.end == data.count)
+        // coef (f8), idx (i4), labels (object: a nested pickle), fortran (f4).
+        #expect(result.embedded.map(\.pickle) == [false, false, true, false])
+        // Each raw range: a padding-length byte, padding to a 16-byte boundary, then the elements.
+        let raw = result.embedded.filter { !$0.pickle }.map(\.range)
+        #expect(raw.map { $0.count - 1 - Int(data[$0.lowerBound]) } == [96, 20, 24])
+        #expect(raw.allSatisfy { ($0.lowerBound + 1 + Int(data[$0.lowerBound])) % 16 == 0 })
+    }
 }
+

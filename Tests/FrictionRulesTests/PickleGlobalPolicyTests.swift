@@ -9,7 +9,7 @@ import Testing
 @Suite struct PickleGlobalPolicyTests {
     static let policy = ((try? Knowledge.load(directory: Fixtures.rulesDirectory + "/knowledge")) ?? Knowledge()).pickleGlobals
     static let torchAllowlist: [String] = {
-        guard case .array(let names)? = Fixtures.json("fixtures/pickle/torch-weights-only.json")["globals"] else { return [] }
+        guard case .array(let names)? = Fixtures.json("fixtures/torch/weights-only-allowlist.json")["globals"] else { return [] }
         return names.compactMap(\.stringValue)
     }()
 

@@ -43,7 +43,7 @@ struct PickleFindings {
     /// Records one run: its globals, stream summary and problem.
     @discardableResult
     mutating func record(_ result: PickleResult, _ bytes: UnsafeRawBufferPointer, start: Int, file: String, base: UInt64,
-                         member: String?, readByTorchLoad: Bool) -> PickleResult {
+                         member: String?, readByTorchLoad: Bool, level: Int = 0) -> PickleResult {
         let firstGlobal = globals.count
         globals += PickleLoader.globals(result, bytes, file: file, base: base, member: member)
         let uses = result.opcodeUses.map { PickleStream.OpcodeUse(name: $0.name, offset: base + UInt64($0.offset)) }
@@ -51,6 +51,22 @@ struct PickleFindings {
                                     protocolVersion: result.protocolVersion, opcodes: uses, readByTorchLoad: readByTorchLoad,
                                     globals: firstGlobal..<globals.count))
         if let problem = result.problem { issues.append(PickleLoader.issue(problem, file: file, base: base, member: member)) }
+        for region in result.embedded where level < PickleMachine.maxJoblibNesting {
+            if region.pickle {
+                // A joblib object array: joblib's unpickler runs this nested pickle.
+                record(PickleMachine.run(bytes, start: region.range.lowerBound), bytes, start: region.range.lowerBound, file: file,
+                       base: base, member: member, readByTorchLoad: false, level: level + 1)
+            } else {
+                // Raw array data that a plain pickle.load would read as opcodes: its globals count too.
+                let probe = PickleMachine.run(bytes, start: region.range.lowerBound)
+                if !probe.globals.isEmpty {
+                    var quiet = probe
+                    quiet.problem = nil
+                    record(quiet, bytes, start: region.range.lowerBound, file: file, base: base, member: member, readByTorchLoad: false,
+                           level: level + 1)
+                }
+            }
+        }
         return result
     }
 

@@ -76,6 +76,7 @@ extension PickleMachine {
             let target = try top()
             try count(1)
             result.nodes[target].states.append(state)
+            try skipJoblibArray(target: target, state: state)
         case .get: try recall(try decimalKey())
         case .binGet: try recall(UInt64(try fixed(1, signed: false)))
         case .longBinGet: try recall(UInt64(try fixed(4, signed: false)))

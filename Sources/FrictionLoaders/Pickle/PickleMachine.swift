@@ -19,6 +19,8 @@ public struct PickleMachine {
     var buffers = 0
     /// Offset of the opcode being executed.
     var at = 0
+    /// Nesting of pickles read through joblib object arrays.
+    var depth = 0
     /// Opcodes seen so far, by byte.
     var seen = [Bool](repeating: false, count: 256)
 
@@ -26,7 +28,12 @@ public struct PickleMachine {
 
     /// Runs the pickle that starts at `start` in `bytes` up to its STOP opcode.
     public static func run(_ bytes: UnsafeRawBufferPointer, start: Int = 0, limits: PickleLimits = PickleLimits()) -> PickleResult {
+        run(bytes, start: start, limits: limits, depth: 0)
+    }
+
+    static func run(_ bytes: UnsafeRawBufferPointer, start: Int, limits: PickleLimits, depth: Int) -> PickleResult {
         var machine = PickleMachine(bytes: bytes, limits: limits, cursor: ByteCursor(bytes, position: min(max(start, 0), bytes.count)))
+        machine.depth = depth
         do throws(Stop) {
             try machine.loop()
         } catch {

@@ -24,6 +24,9 @@ public struct PickleResult: Sendable {
     /// Each distinct opcode executed (CPython's name) with the offset of its first use, in order
     /// of first use: what `torch.load(weights_only=True)`'s opcode subset is checked against.
     public var opcodeUses: [(name: String, offset: Int)] = []
+    /// Byte ranges read outside the pickle stream (joblib array data after a
+    /// `NumpyArrayWrapper`), and whether each holds a nested pickle (object arrays).
+    public var embedded: [(range: Range<Int>, pickle: Bool)] = []
 
     /// Every global the stream references, in order of appearance, with its opcode's offset —
     /// including those made before an error, since the real loader would already have run them.
