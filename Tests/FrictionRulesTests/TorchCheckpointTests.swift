@@ -103,6 +103,14 @@ import Testing
         }
     }
 
+    @Test func checkpointKindsAreRecognised() throws {
+        #expect(try Self.load("lightning.ckpt").properties["pytorch.checkpoint"] == "lightning 2.4.0")
+        #expect(try Self.load("optimizer.pt").properties["pytorch.checkpoint"] == "training")
+        #expect(try Self.load("module.pt").properties["pytorch.checkpoint"] == "state_dict")
+        #expect(try Self.load("legacy.pt").properties["pytorch.checkpoint"] == "state_dict")
+        #expect(try Self.load("optimizer.pt").properties["pytorch.top_level_keys"] == "model, optimizer, ema, epoch, step")
+    }
+
     @Test func legacyStoragesFollowTheirElementCount() throws {
         let model = try Self.load("legacy.pt")
         #expect(model.properties["pytorch.layout"] == "legacy")

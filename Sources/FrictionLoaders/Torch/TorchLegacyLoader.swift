@@ -49,7 +49,10 @@ enum TorchLegacyLoader {
         }
         model.properties["pytorch.byteorder"] = littleEndian ? "little" : "big"
         var walker = TorchObjectWalker(results[3], bytes)
-        if let root = results[3].root { walker.walk(root: root) }
+        if let root = results[3].root {
+            walker.walk(root: root)
+            TorchZipLoader.describe(walker.checkpointKind(root: root), into: &model)
+        }
         for p in walker.problems {
             model.issues.append(LoadIssue(code: p.code, message: p.message, location: Location(file: ctx.file, offset: UInt64(p.offset))))
         }

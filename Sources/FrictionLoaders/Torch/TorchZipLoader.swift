@@ -79,6 +79,7 @@ enum TorchZipLoader {
                 guard index == records["data.pkl"], let root = result.root else { continue }
                 var walker = TorchObjectWalker(result, data)
                 walker.walk(root: root)
+                describe(walker.checkpointKind(root: root), into: &model)
                 for p in walker.problems {
                     model.issues.append(LoadIssue(code: p.code, message: p.message,
                                                   location: Location(file: ctx.file, offset: UInt64(range.lowerBound + p.offset), path: member.name)))
@@ -116,6 +117,14 @@ enum TorchZipLoader {
         model.tensors = tensors.tensors
         model.issues += tensors.issues
         return model
+    }
+
+    /// `pytorch.checkpoint` (state_dict, training, lightning <version>) and its top-level keys.
+    static func describe(_ kind: (kind: String, keys: [String])?, into model: inout Model) {
+        guard let kind else { return }
+        model.properties["pytorch.checkpoint"] = kind.kind
+        let shown = kind.keys.prefix(12).joined(separator: ", ")
+        model.properties["pytorch.top_level_keys"] = kind.keys.count > 12 ? shown + ", … (\(kind.keys.count) keys)" : shown
     }
 
     /// miniz flag bits PyTorch's reader refuses in the central directory: encrypted (0),
