@@ -49,9 +49,10 @@ struct Inspect: ParsableCommand {
             }
         }
         // What torch.load(weights_only=True) would do, when the bundled policy is at hand.
-        if let directory = RuleCatalog.locateBundled(), let knowledge = try? Knowledge.load(directory: directory + "/knowledge") {
+        let torch = models.contains { $0.format == .pytorch || $0.pickleStreams.contains(where: \.readByTorchLoad) }
+        if torch, let directory = RuleCatalog.locateBundled(), let policy = try? PickleGlobalPolicy.load(knowledgeDirectory: directory + "/knowledge") {
             for i in models.indices {
-                if let summary = WeightsOnlyVerdict.evaluate(models[i], policy: knowledge.pickleGlobals).summary {
+                if let summary = WeightsOnlyVerdict.evaluate(models[i], policy: policy).summary {
                     models[i].properties["pytorch.weights_only"] = summary
                 }
             }

@@ -61,6 +61,11 @@ public struct PickleGlobalPolicy: Sendable, Hashable {
         }
     }
 
+    /// Reads `pickle-globals.yaml` from a knowledge directory (without the rest of the knowledge base).
+    public static func load(knowledgeDirectory: String) throws(RuleFileError) -> PickleGlobalPolicy {
+        try load(try YAMLDocument.load(path: knowledgeDirectory + "/pickle-globals.yaml"))
+    }
+
     /// Reads pickle-globals.yaml.
     static func load(_ doc: YAMLDocument) throws(RuleFileError) -> PickleGlobalPolicy {
         var p = PickleGlobalPolicy()
