@@ -1,10 +1,11 @@
-# friction: make demo | make test | make build | make bench
+# friction: make demo | make test | make build | make bench | make conformance
 SWIFT ?= swift
 BIN_DEBUG = .build/debug/friction
 BIN_RELEASE = .build/release/friction
+BIN ?= $(BIN_DEBUG)
 DEMO_REPORT ?= friction-report.html
 
-.PHONY: all bootstrap build release test demo bench fixtures clean
+.PHONY: all bootstrap build release test demo bench conformance fixtures clean
 
 all: build
 
@@ -30,6 +31,12 @@ demo: build
 
 bench: release
 	scripts/bench
+
+# ONNX backend node tests (onnx 1.23.2, generated on demand into conformance-out/node, not committed)
+# run by the reference executor; `make conformance BIN=.build/release/friction` builds and runs release.
+conformance: $(if $(filter $(BIN_RELEASE),$(BIN)),release,build)
+	scripts/conformance-data
+	$(BIN) conformance conformance-out/node
 
 fixtures:
 	fixtures/generate/generate_all.sh
