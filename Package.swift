@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FrictionReport", targets: ["FrictionReport"]),
         .library(name: "FrictionRules", targets: ["FrictionRules"]),
         .library(name: "FrictionNumerics", targets: ["FrictionNumerics"]),
+        .library(name: "FrictionExecutor", targets: ["FrictionExecutor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,9 +23,13 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS",
+            providers: [.apt(["libopenblas-dev"])]),
         .target(name: "FrictionCore"),
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
         .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
+        .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
@@ -32,6 +37,7 @@ let package = Package(
             name: "FrictionCLI",
             dependencies: [
                 "FrictionCore", "FrictionAnalysis", "FrictionNumerics", "FrictionLoaders", "FrictionRules", "FrictionReport",
+                "FrictionExecutor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore", "FrictionLoaders"]),
