@@ -51,6 +51,9 @@ let package = Package(
             name: "FrictionRulesTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules", "FrictionLoaders", "FrictionReport", "FrictionTestSupport"]),
         .testTarget(
+            name: "FrictionExecutorTests",
+            dependencies: ["FrictionCore", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
+        .testTarget(
             name: "FrictionCLITests",
             dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionTestSupport"]),
     ],

@@ -84,6 +84,15 @@ public struct NodeTestCase: Sendable {
         do throws(LoadError) { info = try TensorProtoFile.load(path) } catch {
             throw ExecutionError("unsupported-type", "\(path): \(error.message)")
         }
+        if case .dtype(.string) = info.type {
+            guard let data = FileManager.default.contents(atPath: path), let values = StringTensorProto.strings(Array(data)),
+                  let dims = info.shape.fixedDims else { throw ExecutionError("unsupported-type", "\(path): unreadable string tensor") }
+            let shape = dims.map { Int(clamping: $0) }
+            guard values.count == shape.reduce(1, *) else { throw ExecutionError("unsupported-type", "\(path): \(values.count) strings for shape \(shape)") }
+            var t = Tensor(zeros: .string, shape)
+            t.strings = values
+            return t
+        }
         return try TensorMaterializer().tensor(info)
     }
 }

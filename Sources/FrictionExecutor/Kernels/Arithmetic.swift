@@ -53,10 +53,15 @@ extension Kernels {
             [try Elementwise.binary(ctx, float: { $0 < 0 ? $0 * $1 : $0 }, double: { $0 < 0 ? $0 * $1 : $0 }, integer: { $0 < 0 ? $0 &* $1 : $0 })]
         },
         KernelSpec("BitShift") { ctx throws(ExecutionError) in
+            // Logical for unsigned types, arithmetic right shifts for signed ones (opset 25+ allows
+            // them); shifts outside [0, width) give 0 (or -1 for negative signed inputs shifted right).
             let left = ctx.string("direction", "LEFT") == "LEFT"
-            let bits = UInt64((try ctx.input(0)).elementSize * 8)
+            let x = try ctx.input(0)
+            let bits = UInt64(x.elementSize * 8)
+            let signed = x.type.traits.family == .signed
             return [try Elementwise.binary(ctx, float: nil, double: nil, integer: { a, s in
-                guard s >= 0, UInt64(s) < bits else { return 0 }
+                guard s >= 0, UInt64(s) < bits else { return !left && signed && a < 0 ? -1 : 0 }
+                if !left && signed { return a >> s }
                 let mask: UInt64 = bits == 64 ? .max : (1 << bits) - 1
                 let u = UInt64(bitPattern: a) & mask
                 return Int64(bitPattern: (left ? u << UInt64(s) : u >> UInt64(s)) & mask)

@@ -66,6 +66,17 @@ enum Elementwise {
     static func compare(_ ctx: KernelContext, float: @escaping (Float, Float) -> Bool, double: @escaping (Double, Double) -> Bool,
                         integer: @escaping (Int64, Int64) -> Bool) throws(ExecutionError) -> Tensor {
         let a = try ctx.input(0)
+        if a.type == .string {
+            let b = try ctx.input(1)
+            guard let shape = Broadcast.shape([a.shape, b.shape]) else { throw ctx.fail("shapes \(a.shape) and \(b.shape) do not broadcast") }
+            var out = [UInt8](repeating: 0, count: shape.reduce(1, *))
+            Broadcast.rows(shape, inputs: [a.shape, b.shape]) { start, offsets, steps, length in
+                var ia = offsets[0], ib = offsets[1]
+                for k in 0..<length { out[start + k] = a.strings[ia] == b.strings[ib] ? 1 : 0; ia += steps[0]; ib += steps[1] }
+            }
+            guard ctx.node.opType == "Equal" else { throw ctx.fail("\(ctx.node.opType) on strings is not supported", code: "unsupported-dtype") }
+            return Tensor.from(out, type: .bool, shape: shape)
+        }
         if a.type == .uint64 {
             // Unsigned 64-bit order differs from Int64's: compare through Double is lossy, so flip the sign bit.
             return try binary(ctx, outType: .bool, float: nil, double: nil,

@@ -17,8 +17,8 @@ public struct KernelSpec: Sendable {
         self.run = run
     }
 
-    /// The newest default-domain opset these kernels know (onnx 1.23).
-    public static let latestOpset = 25
+    /// The newest default-domain opset these kernels know (onnx 1.23.2).
+    public static let latestOpset = 28
 }
 
 /// Every kernel, by op and domain. A test proves the list covers the required op set and that

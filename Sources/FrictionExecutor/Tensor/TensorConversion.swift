@@ -40,7 +40,7 @@ extension Tensor {
         case .float32: return values(Float.self).map(Double.init)
         default:
             if type.traits.family == .float { return floats().map(Double.init) }
-            if type == .uint64 { return values(UInt64.self).map(Double.init) }
+            if type == .uint64 { return values(UInt64.self).map { Double($0) } }
             return int64s().map(Double.init)
         }
     }
