@@ -20,6 +20,16 @@ enum Elementwise {
         if a.type == .float32, b.type == .float32, type == .float32, let f = float {
             let out = Tensor(zeros: .float32, shape)
             let o = out.values(Float.self), x = a.values(Float.self), y = b.values(Float.self)
+            if a.shape == b.shape {
+                // Same shape: one flat loop, split across cores when large.
+                Parallel.ranges(n) { r in for i in r { o[i] = f(x[i], y[i]) } }
+                return out
+            }
+            if b.count == 1 {
+                let c = y[0]
+                Parallel.ranges(n) { r in for i in r { o[i] = f(x[i], c) } }
+                return out
+            }
             Broadcast.rows(shape, inputs: [a.shape, b.shape]) { start, offsets, steps, length in
                 var ia = offsets[0], ib = offsets[1]
                 for k in 0..<length {
@@ -94,7 +104,7 @@ enum Elementwise {
         if a.type == .float32, type == .float32, let f = float {
             let out = Tensor(zeros: .float32, a.shape)
             let o = out.values(Float.self), x = a.values(Float.self)
-            for i in 0..<x.count { o[i] = f(x[i]) }
+            Parallel.ranges(x.count) { r in for i in r { o[i] = f(x[i]) } }
             return out
         }
         switch ComputeDomain(a.type) {
