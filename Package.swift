@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "FrictionCore"),
         .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
         .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
-        .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"], exclude: ["Kernels/NN"]),
+        .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["FrictionCore", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionCLITests",
-            dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionTestSupport"]),
+            dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,40 @@
+import FrictionCore
+import FrictionExecutor
+import FrictionLoaders
+import FrictionTestSupport
+import Foundation
+import Testing
+
+/// `friction replay`: inputs from .pb files, outputs written as .npz whose values equal the
+/// frozen reference output; generated inputs with --dim; a model that cannot run exits 2.
+@Suite struct ReplayCommandTests {
+    @Test func replayWritesTheReferenceOutput() throws {
+        let dir = Fixtures.path("executor/test_gemm_all_attributes")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("replay-gemm-\(getpid()).npz").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--inputs", dir + "/input_1.pb",
+                                      "--inputs", dir + "/input_2.pb", "-o", out, "--trace"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Gemm"))
+        #expect(run.stdout.contains("y: float32 [3, 5]"))
+        // The .npz holds the output, within float32 GEMM rounding of the reference.
+        let model = try ModelLoader.load(out)
+        let written = try TensorMaterializer().tensor(try #require(model.tensors.first))
+        let reference = try NodeTestCase.tensor(dir + "/output_0.pb")
+        let c = TensorComparison.compare(written, reference, rtol: 1e-6, atol: 1e-6)
+        #expect(c.matches, "\(c.detail)")
+    }
+
+    @Test func generatedInputsAndTrace() {
+        let model = Fixtures.path("executor/test_softmax_example/model.onnx")
+        let run = FrictionBinary.run(["replay", model, "--seed", "7", "--trace"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Softmax"))
+        #expect(run.stdout.contains("ran 1 nodes"))
+    }
+
+    @Test func aMissingFileExitsTwo() {
+        let run = FrictionBinary.run(["replay", "/nonexistent/model.onnx"])
+        #expect(run.status == 2)
+    }
+}
