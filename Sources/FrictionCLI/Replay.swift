@@ -33,6 +33,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print a line per executed node: op, output shapes, min / max / mean, non-finite count.")
     var trace = false
 
+    @Flag(help: "Print the time spent per op type.")
+    var profile = false
+
     func run() throws {
         let loaded: Model
         do throws(LoadError) { loaded = try ModelLoader.load(model) } catch {
@@ -78,7 +81,27 @@ struct Replay: ParsableCommand {
                 print("\(indent)\(record.node.opType) \(record.node.name): \(outs)")
             }
         }
+        let preparing = Date()
+        do throws(ExecutionError) { try executor.prepare() } catch {
+            FileHandleOutput.standardError("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        let prepared = Date().timeIntervalSince(preparing)
+        var opTime: [String: (Double, Int)] = [:]
+        var last = Date()
+        if profile {
+            let previous = executor.observer
+            executor.observer = { record in
+                previous?(record)
+                let now = Date()
+                let key = (record.node.domain.isEmpty ? "" : record.node.domain + ".") + record.node.opType
+                let (t, n) = opTime[key] ?? (0, 0)
+                opTime[key] = (t + now.timeIntervalSince(last), n + 1)
+                last = now
+            }
+        }
         let started = Date()
+        last = started
         let outputs: [String: Tensor]
         do throws(ExecutionError) { outputs = try executor.run(feeds) } catch {
             FileHandleOutput.standardError("error: \(error)\n")
@@ -86,8 +109,13 @@ struct Replay: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(started)
         for o in graph.outputs { if let t = outputs[o.name] { print("\(o.name): \(ReplaySummary.describe(t))") } }
-        print(String(format: "ran %d nodes in %.1f ms; peak live intermediates %@", graph.nodes.count, elapsed * 1000,
-                     Units.bytes(UInt64(executor.peakLiveBytes))))
+        if profile {
+            for (op, (t, n)) in opTime.sorted(by: { $0.value.0 > $1.value.0 }) {
+                print(String(format: "  %-32@ %5d nodes %10.2f ms", op as NSString, n, t * 1000))
+            }
+        }
+        print(String(format: "initializers ready in %.1f ms; ran %d nodes in %.1f ms; peak live intermediates %@", prepared * 1000,
+                     graph.nodes.count, elapsed * 1000, Units.bytes(UInt64(executor.peakLiveBytes))))
         if let output {
             var members: [(name: String, npy: [UInt8])] = []
             for o in graph.outputs {

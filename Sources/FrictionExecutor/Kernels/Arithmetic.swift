@@ -6,12 +6,12 @@ import FrictionCore
 /// zero, integer arithmetic wraps, Max / Min propagate NaN).
 extension Kernels {
     static let arithmetic: [KernelSpec] = [
-        KernelSpec("Add") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, float: { $0 + $1 }, double: { $0 + $1 }, integer: { $0 &+ $1 })] },
-        KernelSpec("Sub") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, float: { $0 - $1 }, double: { $0 - $1 }, integer: { $0 &- $1 })] },
-        KernelSpec("Mul") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, float: { $0 * $1 }, double: { $0 * $1 }, integer: { $0 &* $1 })] },
+        KernelSpec("Add") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, fast: .add, float: { $0 + $1 }, double: { $0 + $1 }, integer: { $0 &+ $1 })] },
+        KernelSpec("Sub") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, fast: .sub, float: { $0 - $1 }, double: { $0 - $1 }, integer: { $0 &- $1 })] },
+        KernelSpec("Mul") { ctx throws(ExecutionError) in [try Elementwise.binary(ctx, fast: .mul, float: { $0 * $1 }, double: { $0 * $1 }, integer: { $0 &* $1 })] },
         KernelSpec("Div") { ctx throws(ExecutionError) in
             var zero = false
-            let out = try Elementwise.binary(ctx, float: { $0 / $1 }, double: { $0 / $1 }, integer: { a, b in
+            let out = try Elementwise.binary(ctx, fast: .div, float: { $0 / $1 }, double: { $0 / $1 }, integer: { a, b in
                 guard b != 0 else { zero = true; return 0 }
                 return a == Int64.min && b == -1 ? a : a / b
             })

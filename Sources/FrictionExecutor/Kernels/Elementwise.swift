@@ -7,7 +7,7 @@ import FrictionCore
 enum Elementwise {
     /// f(a, b) with NumPy broadcasting. `float`/`double`/`integer` give the op per domain (nil:
     /// the op does not take that domain). The output dtype is `outType` or the inputs'.
-    static func binary(_ ctx: KernelContext, outType: DType? = nil,
+    static func binary(_ ctx: KernelContext, outType: DType? = nil, fast: FastBinary.Op? = nil,
                        float: ((Float, Float) -> Float)?, double: ((Double, Double) -> Double)?,
                        integer: ((Int64, Int64) -> Int64)?) throws(ExecutionError) -> Tensor {
         let a = try ctx.input(0), b = try ctx.input(1)
@@ -15,6 +15,9 @@ enum Elementwise {
             throw ctx.fail("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let type = outType ?? a.type
+        if let fast, a.type == .float32, b.type == .float32, type == .float32, let out = FastBinary.apply(fast, a, b, shape: shape) {
+            return out
+        }
         let n = shape.reduce(1, *)
         // Fast path: float32 in and out.
         if a.type == .float32, b.type == .float32, type == .float32, let f = float {

@@ -45,21 +45,63 @@ public final class Executor {
     /// Runs the graph with `feeds` for its inputs (inputs that have an initializer may be
     /// omitted) and returns its outputs by name.
     public func run(_ feeds: [String: Tensor]) throws(ExecutionError) -> [String: Tensor] {
+        try prepare()
         let scope = Scope(parent: nil)
-        for info in graph.initializers { scope.values[info.name] = try materializer.tensor(info) }
+        for (name, t) in initializers { scope.values[name] = t }
         for input in graph.inputs {
             if let t = feeds[input.name] { scope.values[input.name] = t } else if scope.values[input.name] == nil {
                 throw ExecutionError("missing-input", "graph input \(input.name) was not given")
             }
         }
         let keep = Set(graph.outputs.map(\.name))
-        try execute(graph.nodes, scope: scope, keep: keep, opsets: opsets)
+        let remaining = graph.nodes.enumerated().filter { !folded.contains($0.offset) }.map(\.element)
+        try execute(remaining, scope: scope, keep: keep, opsets: opsets)
         var out: [String: Tensor] = [:]
         for o in graph.outputs {
             guard let t = scope.lookup(o.name) else { throw ExecutionError("missing-output", "graph output \(o.name) was not produced") }
             out[o.name] = t
         }
         return out
+    }
+
+    /// The main graph's initializers, materialized once (mapped in place when aligned).
+    private var initializers: [String: Tensor] = [:]
+    private var prepared = false
+
+    /// Materializes the initializers (done by the first ``run(_:)`` otherwise), so a run's
+    /// time is the graph's alone.
+    public func prepare() throws(ExecutionError) {
+        guard !prepared else { return }
+        for info in graph.initializers { initializers[info.name] = try materializer.tensor(info) }
+        try foldConstants()
+        prepared = true
+    }
+
+    /// Ops never folded: their outputs change from run to run.
+    static let nondeterministic: Set<String> = ["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
+                                                "Multinomial", "Bernoulli", "Dropout"]
+    /// Nodes of the main graph computed once by ``prepare()`` (all inputs constant).
+    private var folded = Set<Int>()
+
+    /// Constant folding: a node whose inputs are all initializers (or folded outputs) runs once
+    /// at preparation, as onnxruntime folds such subgraphs at session creation.
+    func foldConstants() throws(ExecutionError) {
+        let inputs = Set(graph.inputs.map(\.name))
+        let scope = Scope(parent: nil)
+        for (name, t) in initializers { scope.values[name] = t }
+        for (i, node) in graph.nodes.enumerated() {
+            guard !Self.nondeterministic.contains(node.opType), node.attributes.allSatisfy({ $0.value.subgraphs.isEmpty }),
+                  functions[(node.domain == "ai.onnx" ? "" : node.domain) + "/" + node.opType] == nil,
+                  node.inputs.allSatisfy({ $0.isEmpty || (!inputs.contains($0) && scope.values[$0] != nil) }) else { continue }
+            let args = node.inputs.map { $0.isEmpty ? nil : scope.values[$0] }
+            let outs = try call(node, inputs: args, scope: scope, opsets: opsets)
+            observer?(NodeRecord(node: node, inputs: args, outputs: outs, depth: 0))
+            for (name, t) in zip(node.outputs, outs) where !name.isEmpty {
+                scope.values[name] = t
+                initializers[name] = t
+            }
+            folded.insert(i)
+        }
     }
 
     /// Runs a subgraph with `inputs` bound to its inputs, in a scope nested in `outer`.

@@ -1,5 +1,8 @@
 import FrictionCore
 import FrictionLoaders
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns a ``TensorInfo`` from the ONNX loader (an initializer, a Constant's value, a `.pb`
 /// test tensor) into a ``Tensor``: raw little-endian data is used in place when it is aligned
@@ -42,6 +45,19 @@ public final class TensorMaterializer: @unchecked Sendable {
         if let field = container?.dropFirst("onnx:".count) {
             return try typed(String(field), bytes, type: type, shape: shape, name: info.name)
         }
+        // Misaligned raw data of a large tensor: read it with pread into aligned memory (cheaper
+        // than faulting the mapping in and copying).
+        let size = Tensor.elementSize(type)
+        if (type.bits ?? 8) >= 8, size > 1, let base = bytes.baseAddress, Int(bitPattern: base) % size != 0,
+           count * size >= 1 << 20, bytes.count >= count * size {
+            let fd = open(info.storage.file, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                defer { close(fd) }
+                if let buffer = TensorBuffer.reading(fd: fd, offset: range.lowerBound, byteCount: count * size) {
+                    return Tensor(type: type, shape: shape, buffer: buffer)
+                }
+            }
+        }
         return try raw(bytes, type: type, shape: shape, name: info.name, owner: file)
     }
 
@@ -62,9 +78,7 @@ public final class TensorMaterializer: @unchecked Sendable {
         if let base = bytes.baseAddress, Int(bitPattern: base) % max(size, 1) == 0 {
             return Tensor(type: type, shape: shape, buffer: TensorBuffer(borrowing: base, byteCount: count * size, owner: owner))
         }
-        let t = Tensor(zeros: type, shape)
-        if let base = bytes.baseAddress { t.buffer.base.copyMemory(from: base, byteCount: count * size) }
-        return t
+        return Tensor(type: type, shape: shape, buffer: TensorBuffer(copying: bytes.baseAddress, byteCount: count * size))
     }
 
     /// Sub-byte codes (one per element) as a tensor: signed types sign-extended.
