@@ -64,6 +64,7 @@ enum AttentionKernel {
         }
         let presentK = k, presentV = v
         let sq = q.s, skv = k.s
+        try ctx.checkSize([q.b, q.h, sq, skv], .float32)
         // Additive bias [B, H, Sq, Skv] (broadcast from the mask, causal, window, padding).
         var bias = [Float](repeating: 0, count: q.b * q.h * sq * skv)
         let biasShape = [q.b, q.h, sq, skv]

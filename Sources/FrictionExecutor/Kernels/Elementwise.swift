@@ -15,6 +15,7 @@ enum Elementwise {
             throw ctx.fail("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let type = outType ?? a.type
+        try ctx.checkSize(shape, type)
         if let fast, a.type == .float32, b.type == .float32, type == .float32, let out = FastBinary.apply(fast, a, b, shape: shape) {
             return out
         }

@@ -40,6 +40,7 @@ enum MatMulKernel {
         var outShape = batch + [m, n]
         if a.rank == 1 { outShape.remove(at: outShape.count - 2) }
         if b.rank == 1 { outShape.removeLast() }
+        try ctx.checkSize(outShape, a.type == .float64 ? .float64 : .float32)
         let batchCount = batch.reduce(1, *)
         let stA = Broadcast.strides(batchA, to: batch), stB = Broadcast.strides(batchB, to: batch)
         let batchStrides = Tensor.strides(batch)
@@ -113,6 +114,7 @@ enum MatMulKernel {
         let kb = tb ? b.shape[1] : b.shape[0], n = tb ? b.shape[0] : b.shape[1]
         guard k == kb else { throw ctx.fail("Gemm shapes \(a.shape) × \(b.shape) (transA \(ta), transB \(tb)) do not agree") }
         let type = a.type
+        try ctx.checkSize([m, n], .float64)
         if ComputeDomain(type) == .float && type != .float32 {
             a = Tensor.floats(a.floats(), shape: a.shape); b = Tensor.floats(b.floats(), shape: b.shape)
         }

@@ -16,6 +16,13 @@ public struct KernelContext {
         ExecutionError(code, message, node: label)
     }
 
+    /// Checks that an output of `shape` and `type` can be allocated.
+    public func checkSize(_ shape: [Int], _ type: DType) throws(ExecutionError) {
+        guard Tensor.checkedCount(shape, type) != nil else {
+            throw fail("an output of shape \(shape) (\(type)) is larger than this machine's memory", code: "tensor-too-large")
+        }
+    }
+
     /// Input `i`, which must be present.
     public func input(_ i: Int) throws(ExecutionError) -> Tensor {
         guard i < inputs.count, let t = inputs[i] else { throw fail("input \(i) is required") }

@@ -30,7 +30,9 @@ public final class TensorMaterializer: @unchecked Sendable {
         }
         guard let dims = info.shape.fixedDims else { throw ExecutionError("tensor-data", "tensor \(info.name) has a symbolic shape") }
         let shape = dims.map { Int(clamping: $0) }
-        let count = shape.reduce(1, *)
+        guard let count = Tensor.checkedCount(shape, type) else {
+            throw ExecutionError("tensor-too-large", "tensor \(info.name) of shape \(shape) is larger than this machine's memory")
+        }
         if count == 0 { return Tensor(zeros: type, shape) }
         let container = info.storage.container
         if let c = container, !c.hasPrefix("onnx:") {

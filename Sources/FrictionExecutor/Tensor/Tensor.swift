@@ -1,3 +1,4 @@
+import Foundation
 import FrictionCore
 
 /// A dense row-major tensor. Sub-byte types (int4, uint4, int2, uint2, float4) and bool are kept
@@ -29,6 +30,24 @@ public struct Tensor: @unchecked Sendable {
     }
 
     public var count: Int { shape.reduce(1, *) }
+
+    /// The largest tensor the executor allocates: the machine's physical memory (an output
+    /// larger than that is an error, never an allocation failure).
+    public static let maxBytes = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+
+    /// Elements of `shape` × `type`'s size, or nil when a dimension is negative, the product
+    /// overflows, or the bytes exceed ``maxBytes``.
+    public static func checkedCount(_ shape: [Int], _ type: DType) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            guard !o else { return nil }
+            n = p
+        }
+        let (bytes, o) = n.multipliedReportingOverflow(by: max(elementSize(type), 1))
+        return o || bytes > maxBytes ? nil : n
+    }
     public var rank: Int { shape.count }
     public var elementSize: Int { Tensor.elementSize(type) }
 

@@ -12,7 +12,7 @@ struct Bytes16 {
 /// memcpy, strided views with typed loops chosen by element size.
 enum DataMovement {
     /// Outputs larger than this many bytes are refused rather than allocated.
-    static let maxBytes = 1 << 40
+    static var maxBytes: Int { Tensor.maxBytes }
 
     // MARK: - Shapes and indices
 
