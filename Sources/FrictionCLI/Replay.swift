@@ -3,6 +3,7 @@ import FrictionCore
 import FrictionExecutor
 import FrictionLoaders
 import FrictionReport
+import FrictionRules
 import Foundation
 
 /// `friction replay MODEL`: runs an ONNX model in FP32 on the CPU with the reference executor.
@@ -35,6 +36,39 @@ struct Replay: ParsableCommand {
 
     @Flag(help: "Print the time spent per op type.")
     var profile = false
+
+    @Option(help: "Emulate a precision: a preset (\(PrecisionPolicy.presetNames.joined(separator: ", "))) or a policy .yml file.")
+    var precision: String?
+
+    @Option(help: "Compare with outputs recorded elsewhere (.npz, members named like the graph outputs) instead of the FP32 reference.")
+    var golden: String?
+
+    @Option(help: "local: each node fed reference inputs; propagated: errors accumulate (default).")
+    var mode: String = "propagated"
+
+    @Flag(help: "Search for a small set of nodes to keep in FP32 so the outputs meet --rtol / --atol.")
+    var localize = false
+
+    @Option(help: "Write the localization's policy file here.")
+    var writePolicy: String?
+
+    @Option(help: "Output tolerance for localization: relative.")
+    var rtol: Double = 1e-2
+
+    @Option(help: "Output tolerance for localization: absolute.")
+    var atol: Double = 1e-3
+
+    @Option(help: "A node breaks when its relative RMS error passes this (or it makes non-finite values).")
+    var threshold: Double = 0.05
+
+    @Option(help: "Softmax temperature for the KL divergence of output logits.")
+    var temperature: Double = 1
+
+    @Option(help: "Report format for --precision: text, json or html.")
+    var format: String = "text"
+
+    @Option(name: .long, help: "Write the --precision report to a file instead of standard output.")
+    var report: String?
 
     func run() throws {
         let loaded: Model
@@ -74,6 +108,10 @@ struct Replay: ParsableCommand {
             feeds[input.name] = rng.tensor(type, concrete)
         }
         let executor = Executor(graph: graph, functions: loaded.functions)
+        if let precision {
+            try runPrecision(precision, executor: executor, feeds: feeds)
+            return
+        }
         if trace {
             executor.observer = { record in
                 let indent = String(repeating: "  ", count: record.depth)
@@ -125,5 +163,58 @@ struct Replay: ParsableCommand {
             try writeFile(output, NpyWriter.npz(members))
             FileHandleOutput.standardError("wrote \(members.count) output(s) to \(output)\n")
         }
+    }
+
+    /// `--precision`: the low-precision replay and its report.
+    func runPrecision(_ spec: String, executor: Executor, feeds: [String: Tensor]) throws {
+        let policy: PrecisionPolicy
+        if let preset = PrecisionPolicy.preset(spec) {
+            policy = preset
+        } else if FileManager.default.fileExists(atPath: spec) {
+            do {
+                policy = try PrecisionPolicy.parse(try YAMLDocument.load(path: spec).root)
+            } catch {
+                FileHandleOutput.standardError("error: \(spec): \(error)\n")
+                throw ExitCode(2)
+            }
+        } else {
+            throw ValidationError("--precision: '\(spec)' is neither a preset (\(PrecisionPolicy.presetNames.joined(separator: ", "))) nor a policy file")
+        }
+        guard let m = PrecisionReplay.Mode(rawValue: mode) else { throw ValidationError("--mode must be local or propagated") }
+        guard ["text", "json", "html"].contains(format) else { throw ValidationError("--format must be text, json or html") }
+        var options = PrecisionReplay.Options()
+        options.mode = m
+        options.rtol = rtol
+        options.atol = atol
+        options.threshold = threshold
+        options.temperature = temperature
+        let replay = PrecisionReplay(executor: executor, policy: policy, options: options)
+        if let golden {
+            do {
+                for (name, t) in try ReplayInputs.read(golden, position: 0, graphInputs: []) { replay.golden[name] = t }
+            } catch {
+                FileHandleOutput.standardError("error: \(golden): \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        var result: PrecisionReplay.Report
+        do throws(ExecutionError) {
+            result = try replay.run(feeds)
+            if localize { try replay.localize(&result, feeds: feeds) }
+        } catch {
+            FileHandleOutput.standardError("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        if let writePolicy, let keep = result.keepFP32 {
+            try writeFile(writePolicy, Array(policy.yaml(keepingFP32: keep, base: PrecisionPolicy.preset(spec) != nil ? spec : policy.name).utf8))
+        }
+        let text: String
+        switch format {
+        case "json": text = ReplayReportRender.json(result, model: model).serialized(indent: 2) + "\n"
+        case "html": text = ReplayReportRender.html(result, model: model)
+        default: text = ReplayReportRender.text(result, model: model)
+        }
+        if let report { try writeFile(report, Array(text.utf8)) } else { FileHandleOutput.standardOutput(text) }
+        if result.outputs.contains(where: { !$0.passes }) { throw ExitCode(1) }
     }
 }

@@ -65,7 +65,7 @@ public final class Executor {
     }
 
     /// The main graph's initializers, materialized once (mapped in place when aligned).
-    private var initializers: [String: Tensor] = [:]
+    var initializers: [String: Tensor] = [:]
     private var prepared = false
 
     /// Materializes the initializers (done by the first ``run(_:)`` otherwise), so a run's
@@ -81,7 +81,7 @@ public final class Executor {
     static let nondeterministic: Set<String> = ["RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
                                                 "Multinomial", "Bernoulli", "Dropout"]
     /// Nodes of the main graph computed once by ``prepare()`` (all inputs constant).
-    private var folded = Set<Int>()
+    var folded = Set<Int>()
 
     /// Constant folding: a node whose inputs are all initializers (or folded outputs) runs once
     /// at preparation, as onnxruntime folds such subgraphs at session creation.

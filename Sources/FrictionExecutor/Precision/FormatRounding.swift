@@ -1,0 +1,146 @@
+import FrictionCore
+import FrictionNumerics
+
+/// Rounds float32 values onto an emulated format's grid (quantize then dequantize), in place:
+/// round to nearest even by default, stochastic when asked; overflow saturates or becomes
+/// ±inf / NaN as the format's conversion does.
+public struct FormatRounding: Sendable {
+    public var saturate: Bool
+    public var stochastic: Bool
+    public var seed: UInt64
+
+    public init(saturate: Bool = false, stochastic: Bool = false, seed: UInt64 = 0) {
+        self.saturate = saturate
+        self.stochastic = stochastic
+        self.seed = seed
+    }
+
+    /// Rounds `values` (a tensor of `shape`). `axis` is the contraction axis block and group
+    /// formats run along (nil: the last); `weight` selects per-channel INT8 scales;
+    /// `referenceAmax` is the amax delayed scaling uses.
+    public func apply(_ format: EmulatedFormat, _ values: inout [Float], shape: [Int], axis: Int? = nil, weight: Bool = false,
+                      referenceAmax: Float? = nil) {
+        switch format {
+        case .fp32: return
+        case .tf32: Self.roundMantissa(&values, dropBits: 13, saturateAt: saturate ? Float(bitPattern: 0x7F7F_E000) : nil)
+        case .bf16:
+            if stochastic { stochasticRound(&values, .bfloat16); return }
+            Self.roundMantissa(&values, dropBits: 16, saturateAt: saturate ? Float(ScalarFormat.bfloat16.maxFinite) : nil)
+        case .fp16:
+            if stochastic { stochasticRound(&values, .float16); return }
+            let limit: Float = 65504
+            let sat = saturate
+            values.withUnsafeMutableBufferPointer { p in
+                Parallel.ranges(p.count) { r in
+                    for i in r {
+                        let v = sat ? Swift.min(Swift.max(p[i], -limit), limit) : p[i]
+                        p[i] = Float(Float16(v))
+                    }
+                }
+            }
+        case .fp8(let e5m2, let delayed):
+            let element: ScalarFormat = e5m2 ? .float8E5M2 : .float8E4M3FN
+            let amax = delayed ? (referenceAmax ?? Self.amax(values)) : Self.amax(values)
+            let scale = amax > 0 && amax.isFinite ? amax / Float(element.maxFinite) : 1
+            let table = (0..<256).map { element.decode(UInt32($0)) }
+            for i in values.indices {
+                let code = element.encode(values[i] / scale, overflow: .saturate)
+                values[i] = table[Int(code & 0xFF)] * scale
+            }
+        case .nvfp4:
+            Self.alongAxis(&values, shape: shape, axis: axis) { row in
+                (try? NVFP4.quantize(row).dequantized()) ?? row
+            }
+        case .mxfp8, .mxfp4:
+            let mx: MXFormat = format == .mxfp8 ? .mxfp8E4M3 : .mxfp4
+            Self.alongAxis(&values, shape: shape, axis: axis) { row in
+                (try? mx.quantize(row).dequantized()) ?? row
+            }
+        case .int8:
+            if weight {
+                // One scale per output channel: per row of the [channels, K] view.
+                Self.alongAxis(&values, shape: shape, axis: axis) { row in Self.symmetric(row, levels: 127) }
+            } else {
+                let amax = referenceAmax ?? Self.amax(values)
+                values = Self.symmetric(values, levels: 127, amax: amax)
+            }
+        case .int4(let group):
+            Self.alongAxis(&values, shape: shape, axis: axis) { row in
+                var out = row
+                var start = 0
+                while start < row.count {
+                    let end = Swift.min(row.count, start + group)
+                    let q = Self.symmetric(Array(row[start..<end]), levels: 7, low: -8)
+                    out.replaceSubrange(start..<end, with: q)
+                    start = end
+                }
+                return out
+            }
+        }
+    }
+
+    /// Round to nearest even dropping the low `dropBits` mantissa bits of float32 (BF16: 16,
+    /// TF32: 13); NaN stays NaN, overflow becomes ±inf unless saturating.
+    static func roundMantissa(_ values: inout [Float], dropBits: UInt32, saturateAt: Float?) {
+        let half: UInt32 = (1 << (dropBits - 1)) - 1
+        let mask: UInt32 = ~((1 << dropBits) - 1)
+        values.withUnsafeMutableBufferPointer { p in
+            Parallel.ranges(p.count) { r in
+                for i in r {
+                    let v = p[i]
+                    if v.isNaN { continue }
+                    let b = v.bitPattern
+                    var rounded = Float(bitPattern: (b &+ half &+ ((b >> dropBits) & 1)) & mask)
+                    if let limit = saturateAt, rounded.isInfinite, v.isFinite { rounded = rounded < 0 ? -limit : limit }
+                    p[i] = rounded
+                }
+            }
+        }
+    }
+
+    func stochasticRound(_ values: inout [Float], _ format: ScalarFormat) {
+        var rng = SplitMix64(seed: seed)
+        let table = (0..<(1 << format.bits)).map { format.decode(UInt32($0)) }
+        for i in values.indices {
+            let code = format.encodeStochastic(values[i], overflow: saturate ? .saturate : .mlDtypes, using: &rng)
+            values[i] = table[Int(code)]
+        }
+    }
+
+    static func amax(_ v: [Float]) -> Float {
+        var m: Float = 0
+        for x in v where x.isFinite { m = Swift.max(m, Swift.abs(x)) }
+        return m
+    }
+
+    /// Symmetric integer quantize-dequantize with `levels` steps each side (clip at `low`).
+    static func symmetric(_ v: [Float], levels: Float, low: Float? = nil, amax: Float? = nil) -> [Float] {
+        let a = amax ?? Self.amax(v)
+        guard a > 0 else { return v.map { $0.isFinite ? 0 : $0 } }
+        let scale = a / levels
+        let lo = low ?? -levels
+        return v.map { x in
+            guard x.isFinite else { return x }
+            return Swift.min(Swift.max((x / scale).rounded(.toNearestOrEven), lo), levels) * scale
+        }
+    }
+
+    /// Applies `body` to each row of the tensor viewed with `axis` last ([rows, K]), writing
+    /// the results back in the original layout.
+    static func alongAxis(_ values: inout [Float], shape: [Int], axis: Int?, _ body: ([Float]) -> [Float]) {
+        let rank = shape.count
+        let a = axis.map { $0 < 0 ? $0 + rank : $0 } ?? rank - 1
+        guard rank > 0, a >= 0, a < rank else { values = body(values); return }
+        let k = shape[a]
+        guard k > 0 else { return }
+        let inner = shape[(a + 1)...].reduce(1, *), outer = shape[..<a].reduce(1, *)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var row = [Float](repeating: 0, count: k)
+                for j in 0..<k { row[j] = values[(o * k + j) * inner + i] }
+                let q = body(row)
+                for j in 0..<k where j < q.count { values[(o * k + j) * inner + i] = q[j] }
+            }
+        }
+    }
+}
