@@ -49,12 +49,16 @@ public struct FormatRounding: Sendable {
             }
         case .nvfp4:
             Self.alongAxis(&values, shape: shape, axis: axis) { row in
-                (try? NVFP4.quantize(row).dequantized()) ?? row
+                // An all-zero (or non-finite) row has no usable tensor scale: it stays as it is.
+                let amax = Self.amax(row)
+                guard amax > 0, row.allSatisfy(\.isFinite) else { return row }
+                return (try? NVFP4.quantize(row).dequantized()) ?? row
             }
         case .mxfp8, .mxfp4:
             let mx: MXFormat = format == .mxfp8 ? .mxfp8E4M3 : .mxfp4
             Self.alongAxis(&values, shape: shape, axis: axis) { row in
-                (try? mx.quantize(row).dequantized()) ?? row
+                guard row.allSatisfy(\.isFinite) else { return row }
+                return (try? mx.quantize(row).dequantized()) ?? row
             }
         case .int8:
             if weight {
