@@ -129,3 +129,25 @@ enum YAMLLike {
         return "{\"preset\": \"\(preset)\", \"nodes\": {\(nodes.joined(separator: ", "))}}"
     }
 }
+
+/// The fast FP8 rounding path equals the numerics library's saturating E4M3 / E5M2 encode.
+@Suite struct MiniFloatRoundingTests {
+    @Test(arguments: [false, true])
+    func fp8RoundingMatchesScalarFormat(e5m2: Bool) {
+        let format: ScalarFormat = e5m2 ? .float8E5M2 : .float8E4M3FN
+        var values: [Float] = []
+        var x: UInt32 = 12345
+        for _ in 0..<50000 {
+            x = x &* 1664525 &+ 1013904223
+            let v = Float(bitPattern: x)
+            if v.isFinite, abs(v) < 1e6 { values.append(v) }
+        }
+        values += [0, -0.0, 448, 449, 464, -500, 57344, 60000, 1e-9, -1e-3, 0.001953125, 0.0009765625]
+        for v in values {
+            let expected = format.decode(format.encode(v, overflow: .saturate))
+            let actual = FormatRounding.miniFloat(v, mantissa: UInt32(format.mantissaBits), minNormalExponent: format.minNormalExponent,
+                                                  maxFinite: Float(format.maxFinite))
+            #expect(actual == expected || (actual == 0 && expected == 0), "\(v): \(actual) vs \(expected)")
+        }
+    }
+}

@@ -24,35 +24,59 @@ public struct ErrorMetrics: Sendable, Hashable {
 
     public init() {}
 
+    /// Partial sums of one chunk.
+    struct Partial {
+        var maxAbs = 0.0, maxRel = 0.0, maxULP = 0.0
+        var dot = 0.0, rr = 0.0, ee = 0.0, err2 = 0.0, ulpSum = 0.0
+        var finite = 0, nonFinite = 0, referenceNonFinite = 0, overflow = 0, underflow = 0
+    }
+
     public static func compare(_ reference: [Float], _ emulated: [Float], format: EmulatedFormat) -> ErrorMetrics {
         var m = ErrorMetrics()
         m.count = reference.count
-        var dot = 0.0, rr = 0.0, ee = 0.0, err2 = 0.0, ulpSum = 0.0, finite = 0
+        let n = min(reference.count, emulated.count)
         let maxFinite = format.maxFinite.map(Double.init)
         let minPositive = format.minPositive.map(Double.init)
         let mantissa = format.mantissaBits
-        for i in 0..<min(reference.count, emulated.count) {
-            let r = Double(reference[i]), e = Double(emulated[i])
-            guard r.isFinite else { m.referenceNonFinite += 1; continue }
-            guard e.isFinite else { m.nonFinite += 1; continue }
-            finite += 1
-            let d = abs(r - e)
-            m.maxAbs = max(m.maxAbs, d)
-            if r != 0 { m.maxRel = max(m.maxRel, d / abs(r)) }
-            dot += r * e; rr += r * r; ee += e * e; err2 += d * d
-            // One ULP of the format's grid at the reference value.
-            let exponent = r == 0 ? -126 : Int(floor(log2(abs(r))))
-            let ulp = Foundation.pow(2.0, Double(max(exponent, -126) - mantissa))
-            let u = d / ulp
-            ulpSum += u
-            m.maxULP = max(m.maxULP, u)
-            if let maxFinite, abs(r) > maxFinite { m.overflow += 1 }
-            if let minPositive, r != 0, abs(r) < minPositive / 2 || e == 0 { m.underflow += 1 }
+        var partials = [Partial](repeating: Partial(), count: Parallel.cores * 2)
+        let used = reference.withUnsafeBufferPointer { rp in emulated.withUnsafeBufferPointer { ep in
+            partials.withUnsafeMutableBufferPointer { pp in
+                Parallel.chunks(n) { chunk, range in
+                    var p = Partial()
+                    for i in range {
+                        let r = Double(rp[i]), e = Double(ep[i])
+                        guard r.isFinite else { p.referenceNonFinite += 1; continue }
+                        guard e.isFinite else { p.nonFinite += 1; continue }
+                        p.finite += 1
+                        let d = abs(r - e)
+                        p.maxAbs = max(p.maxAbs, d)
+                        if r != 0 { p.maxRel = max(p.maxRel, d / abs(r)) }
+                        p.dot += r * e; p.rr += r * r; p.ee += e * e; p.err2 += d * d
+                        // One ULP of the format's grid at the reference value (exponent read from the bits).
+                        let exponent = r == 0 ? -126 : Int(r.exponent)
+                        let u = d / Double(sign: .plus, exponent: max(exponent, -126) - mantissa, significand: 1)
+                        p.ulpSum += u
+                        p.maxULP = max(p.maxULP, u)
+                        if let maxFinite, abs(r) > maxFinite { p.overflow += 1 }
+                        if let minPositive, r != 0, abs(r) < minPositive / 2 || e == 0 { p.underflow += 1 }
+                    }
+                    if chunk < pp.count { pp[chunk] = p }
+                }
+            }
+        } }
+        var t = Partial()
+        for p in partials.prefix(used) {
+            t.maxAbs = max(t.maxAbs, p.maxAbs); t.maxRel = max(t.maxRel, p.maxRel); t.maxULP = max(t.maxULP, p.maxULP)
+            t.dot += p.dot; t.rr += p.rr; t.ee += p.ee; t.err2 += p.err2; t.ulpSum += p.ulpSum
+            t.finite += p.finite; t.nonFinite += p.nonFinite; t.referenceNonFinite += p.referenceNonFinite
+            t.overflow += p.overflow; t.underflow += p.underflow
         }
-        m.meanULP = finite > 0 ? ulpSum / Double(finite) : 0
-        m.cosine = rr > 0 && ee > 0 ? dot / (rr.squareRoot() * ee.squareRoot()) : (rr == ee ? 1 : 0)
-        m.snrDB = err2 == 0 ? .infinity : (rr > 0 ? 10 * log10(rr / err2) : -.infinity)
-        m.relativeRMS = rr > 0 ? (err2 / rr).squareRoot() : (err2 > 0 ? .infinity : 0)
+        m.maxAbs = t.maxAbs; m.maxRel = t.maxRel; m.maxULP = t.maxULP
+        m.nonFinite = t.nonFinite; m.referenceNonFinite = t.referenceNonFinite; m.overflow = t.overflow; m.underflow = t.underflow
+        m.meanULP = t.finite > 0 ? t.ulpSum / Double(t.finite) : 0
+        m.cosine = t.rr > 0 && t.ee > 0 ? t.dot / (t.rr.squareRoot() * t.ee.squareRoot()) : (t.rr == t.ee ? 1 : 0)
+        m.snrDB = t.err2 == 0 ? .infinity : (t.rr > 0 ? 10 * log10(t.rr / t.err2) : -.infinity)
+        m.relativeRMS = t.rr > 0 ? (t.err2 / t.rr).squareRoot() : (t.err2 > 0 ? .infinity : 0)
         return m
     }
 }

@@ -42,17 +42,23 @@ public struct FormatRounding: Sendable {
             let element: ScalarFormat = e5m2 ? .float8E5M2 : .float8E4M3FN
             let amax = delayed ? (referenceAmax ?? Self.amax(values)) : Self.amax(values)
             let scale = amax > 0 && amax.isFinite ? amax / Float(element.maxFinite) : 1
-            let table = (0..<256).map { element.decode(UInt32($0)) }
-            for i in values.indices {
-                let code = element.encode(values[i] / scale, overflow: .saturate)
-                values[i] = table[Int(code & 0xFF)] * scale
+            let maxFinite = Float(element.maxFinite)
+            let mantissa = UInt32(element.mantissaBits), minNormal = element.minNormalExponent
+            values.withUnsafeMutableBufferPointer { p in
+                Parallel.ranges(p.count) { r in
+                    for i in r {
+                        p[i] = Self.miniFloat(p[i] / scale, mantissa: mantissa, minNormalExponent: minNormal, maxFinite: maxFinite) * scale
+                    }
+                }
             }
         case .nvfp4:
+            // One FP32 scale for the whole tensor, E4M3 scales per 16-element block along the contraction axis.
+            let amax = Self.amax(values)
+            guard amax > 0 else { return }
+            let global = NVFP4.globalScale(amax: amax)
             Self.alongAxis(&values, shape: shape, axis: axis) { row in
-                // An all-zero (or non-finite) row has no usable tensor scale: it stays as it is.
-                let amax = Self.amax(row)
-                guard amax > 0, row.allSatisfy(\.isFinite) else { return row }
-                return (try? NVFP4.quantize(row).dequantized()) ?? row
+                guard row.allSatisfy(\.isFinite) else { return row }
+                return (try? NVFP4.quantize(row, globalScale: global).dequantized()) ?? row
             }
         case .mxfp8, .mxfp4:
             let mx: MXFormat = format == .mxfp8 ? .mxfp8E4M3 : .mxfp4
@@ -102,6 +108,26 @@ public struct FormatRounding: Sendable {
         }
     }
 
+    /// Round to nearest even onto a small float grid (FP8: `mantissa` bits, normal exponents
+    /// from `minNormalExponent`, subnormals below), saturating at ±`maxFinite`; NaN stays NaN.
+    @inline(__always)
+    static func miniFloat(_ x: Float, mantissa: UInt32, minNormalExponent: Int, maxFinite: Float) -> Float {
+        guard x.isFinite else { return x.isNaN ? x : (x < 0 ? -maxFinite : maxFinite) }
+        let a = Swift.abs(x)
+        var r: Float
+        if a < Float(sign: .plus, exponent: minNormalExponent, significand: 1) {
+            // Subnormal range: multiples of 2^(minNormal - mantissa).
+            let step = Float(sign: .plus, exponent: minNormalExponent - Int(mantissa), significand: 1)
+            r = (a / step).rounded(.toNearestOrEven) * step
+        } else {
+            let drop = 23 - mantissa
+            let b = a.bitPattern
+            r = Float(bitPattern: (b &+ ((1 << (drop - 1)) - 1) &+ ((b >> drop) & 1)) & ~((1 << drop) - 1))
+        }
+        r = Swift.min(r, maxFinite)
+        return x < 0 ? -r : r
+    }
+
     func stochasticRound(_ values: inout [Float], _ format: ScalarFormat) {
         var rng = SplitMix64(seed: seed)
         let table = (0..<(1 << format.bits)).map { format.decode(UInt32($0)) }
@@ -130,7 +156,7 @@ public struct FormatRounding: Sendable {
     }
 
     /// Applies `body` to each row of the tensor viewed with `axis` last ([rows, K]), writing
-    /// the results back in the original layout.
+    /// the results back in the original layout; rows run in parallel.
     static func alongAxis(_ values: inout [Float], shape: [Int], axis: Int?, _ body: ([Float]) -> [Float]) {
         let rank = shape.count
         let a = axis.map { $0 < 0 ? $0 + rank : $0 } ?? rank - 1
@@ -138,12 +164,18 @@ public struct FormatRounding: Sendable {
         let k = shape[a]
         guard k > 0 else { return }
         let inner = shape[(a + 1)...].reduce(1, *), outer = shape[..<a].reduce(1, *)
-        for o in 0..<outer {
-            for i in 0..<inner {
-                var row = [Float](repeating: 0, count: k)
-                for j in 0..<k { row[j] = values[(o * k + j) * inner + i] }
-                let q = body(row)
-                for j in 0..<k where j < q.count { values[(o * k + j) * inner + i] = q[j] }
+        let rows = outer * inner
+        values.withUnsafeMutableBufferPointer { p in
+            // Rows are independent: split them across cores (the grain counts elements).
+            Parallel.ranges(rows * k) { r in
+                let first = r.lowerBound / k, last = (r.upperBound + k - 1) / k
+                for rowIndex in first..<min(last, rows) where rowIndex * k >= r.lowerBound {
+                    let o = rowIndex / inner, i = rowIndex % inner
+                    var row = [Float](repeating: 0, count: k)
+                    for j in 0..<k { row[j] = p[(o * k + j) * inner + i] }
+                    let q = body(row)
+                    for j in 0..<k where j < q.count { p[(o * k + j) * inner + i] = q[j] }
+                }
             }
         }
     }

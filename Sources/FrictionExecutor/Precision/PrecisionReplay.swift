@@ -66,6 +66,9 @@ public final class PrecisionReplay {
     public var options: Options
     /// Golden outputs (from the training framework) compared instead of the FP32 reference.
     public var golden: [String: Tensor] = [:]
+    /// Weights already rounded, by initializer name and format (weights are constants: rounding
+    /// them once serves every node and every localization replay).
+    private var roundedWeights: [String: Tensor] = [:]
 
     public init(executor: Executor, policy: PrecisionPolicy, options: Options = Options()) {
         self.executor = executor
@@ -183,6 +186,9 @@ public final class PrecisionReplay {
             guard let t, t.type.traits.family == .float, t.type != .float64 else { rounded.append(t); continue }
             let isWeight = k < node.inputs.count && weights.contains(node.inputs[k])
             let format = isWeight ? rule.weight : rule.input
+            if format == .fp32 { rounded.append(t.type == .float32 ? t : Tensor.floats(t.floats(), shape: t.shape)); continue }
+            let cacheKey = "\(node.opType)|\(k)|\(format)|\(node.int("transB") ?? 0)|" + (k < node.inputs.count ? node.inputs[k] : "")
+            if isWeight, let cached = roundedWeights[cacheKey] { rounded.append(cached); continue }
             var v = t.floats()
             var shape = t.shape
             var axis = Self.contractionAxis(node, input: k, rank: t.rank)
@@ -196,7 +202,9 @@ public final class PrecisionReplay {
                 return FormatRounding.amax(r.floats())
             }()
             rounding.apply(format, &v, shape: shape, axis: axis, weight: isWeight, referenceAmax: refAmax)
-            rounded.append(Tensor.floats(v, shape: t.shape))
+            let r = Tensor.floats(v, shape: t.shape)
+            if isWeight { roundedWeights[cacheKey] = r }
+            rounded.append(r)
         }
         var outs: [Tensor]
         if rule.accumulateFP16, node.opType == "MatMul" || node.opType == "Gemm", let a = rounded.first ?? nil, rounded.count > 1, let b = rounded[1] {

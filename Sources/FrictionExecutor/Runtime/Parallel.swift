@@ -25,6 +25,29 @@ enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Splits 0..<count into `chunks` contiguous ranges (fewer when small) and calls
+    /// `body(chunkIndex, range)` for each, concurrently when large. Returns the chunk count.
+    @discardableResult
+    static func chunks(_ count: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
+        let n = count >= grain * 2 && cores > 1 ? min(cores * 2, count / grain) : 1
+        let step = (count + n - 1) / max(n, 1)
+        withoutActuallyEscaping(body) { escapable in
+            let box = UncheckedChunkBody(run: escapable)
+            if n == 1 { box.run(0, 0..<count); return }
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                let lo = i * step, hi = min(count, lo + step)
+                box.run(i, lo..<max(lo, hi))
+            }
+        }
+        return n
+    }
+}
+
+private struct UncheckedChunkBody: @unchecked Sendable {
+    let run: (Int, Range<Int>) -> Void
+}
+
 /// A loop body shared by the worker threads of one ``Parallel/ranges(_:_:)`` call.
 private struct UncheckedBody: @unchecked Sendable {
     let run: (Range<Int>) -> Void
