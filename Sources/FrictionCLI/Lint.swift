@@ -60,6 +60,12 @@ struct Lint: ParsableCommand {
     @Option(help: "Largest input (tensor bytes) scanned with --scan-weights auto (default 2 GiB).")
     var scanLimit: UInt64 = 2 << 30
 
+    @Option(help: "Replay ONNX models in this precision (a preset or policy .yml) and report where the numbers break (PREC findings).")
+    var replay: String?
+
+    @Option(help: "Inputs for --replay (.npz / .npy / .pb, repeatable; generated from the input shapes otherwise).")
+    var replayInputs: [String] = []
+
     func run() throws {
         let setup = try LintSetup(paths: paths, config: config, rulesDir: rulesDir, extraRules: rules, select: select,
                                   ignore: ignore, targets: target, baseline: baseline, failOn: failOn)
@@ -69,11 +75,13 @@ struct Lint: ParsableCommand {
         var options = LoadOptions()
         if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
         guard ["auto", "always", "never"].contains(scanWeights) else { throw ValidationError("--scan-weights must be auto, always or never") }
+        let replayPolicy = try replay.map(LintReplay.policy)
         var inputs: [InputResult] = []
         let payloads = PayloadMap()
         for path in paths where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
             do throws(LoadError) {
-                let model = try ModelLoader.load(path, options: options)
+                var model = try ModelLoader.load(path, options: options)
+                if let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
                 let scan = scanWeights == "always" || (scanWeights == "auto" && model.tensorBytes <= scanLimit)
                 let statistics = scan ? WeightScan.scan(model, payloads: payloads).statistics : [:]
                 inputs.append(setup.linter.lint(path: path, model: model, error: nil, statistics: statistics))

@@ -38,3 +38,35 @@ import Testing
         #expect(run.status == 2)
     }
 }
+
+/// `friction replay --precision` and `friction lint --replay` on the reproduction fixtures.
+@Suite struct PrecisionCommandTests {
+    @Test func lintReplayReportsTheOverflowingNode() {
+        let dir = Fixtures.path("replay/layernorm_fp16_overflow")
+        let run = FrictionBinary.run(["lint", "--format", "json", dir + "/model.onnx", "--replay", "fp16", "--replay-inputs", dir + "/input_0.pb"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("PREC010"))
+        #expect(run.stdout.contains("/ln/Pow"))
+    }
+
+    @Test func replayWritesAPolicyThatPasses() throws {
+        let dir = Fixtures.path("replay/reduction_fp16_overflow")
+        let policy = FileManager.default.temporaryDirectory.appendingPathComponent("fix-\(getpid()).yml").path
+        defer { try? FileManager.default.removeItem(atPath: policy) }
+        let first = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--precision", "fp16", "--localize",
+                                        "--write-policy", policy, "--format", "json"])
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("\"keep_fp32\""))
+        #expect(FileManager.default.fileExists(atPath: policy))
+        let second = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--precision", policy])
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("PASS"))
+    }
+
+    @Test func htmlReportHasTheChart() {
+        let dir = Fixtures.path("replay/int8_outlier_channel")
+        let run = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--precision", "int8", "--format", "html"])
+        #expect(run.stdout.contains("<svg"))
+        #expect(run.stdout.contains("/fc1/MatMul"))
+    }
+}
