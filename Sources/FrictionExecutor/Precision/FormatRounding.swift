@@ -28,28 +28,18 @@ public struct FormatRounding: Sendable {
             Self.roundMantissa(&values, dropBits: 16, saturateAt: saturate ? Float(ScalarFormat.bfloat16.maxFinite) : nil)
         case .fp16:
             if stochastic { stochasticRound(&values, .float16); return }
-            let limit: Float = 65504
-            let sat = saturate
+            let grid = MiniFloatGrid(mantissa: 10, minNormalExponent: -14, maxFinite: 65504, saturate: saturate)
             values.withUnsafeMutableBufferPointer { p in
-                Parallel.ranges(p.count) { r in
-                    for i in r {
-                        let v = sat ? Swift.min(Swift.max(p[i], -limit), limit) : p[i]
-                        p[i] = Float(Float16(v))
-                    }
-                }
+                Parallel.ranges(p.count) { r in for i in r { p[i] = grid.round(p[i]) } }
             }
         case .fp8(let e5m2, let delayed):
             let element: ScalarFormat = e5m2 ? .float8E5M2 : .float8E4M3FN
             let amax = delayed ? (referenceAmax ?? Self.amax(values)) : Self.amax(values)
             let scale = amax > 0 && amax.isFinite ? amax / Float(element.maxFinite) : 1
-            let maxFinite = Float(element.maxFinite)
-            let mantissa = UInt32(element.mantissaBits), minNormal = element.minNormalExponent
+            let grid = MiniFloatGrid(mantissa: UInt32(element.mantissaBits), minNormalExponent: element.minNormalExponent,
+                                     maxFinite: Float(element.maxFinite), saturate: true)
             values.withUnsafeMutableBufferPointer { p in
-                Parallel.ranges(p.count) { r in
-                    for i in r {
-                        p[i] = Self.miniFloat(p[i] / scale, mantissa: mantissa, minNormalExponent: minNormal, maxFinite: maxFinite) * scale
-                    }
-                }
+                Parallel.ranges(p.count) { r in for i in r { p[i] = grid.round(p[i] / scale) * scale } }
             }
         case .nvfp4:
             // One FP32 scale for the whole tensor, E4M3 scales per 16-element block along the contraction axis.
@@ -108,24 +98,10 @@ public struct FormatRounding: Sendable {
         }
     }
 
-    /// Round to nearest even onto a small float grid (FP8: `mantissa` bits, normal exponents
-    /// from `minNormalExponent`, subnormals below), saturating at ±`maxFinite`; NaN stays NaN.
-    @inline(__always)
-    static func miniFloat(_ x: Float, mantissa: UInt32, minNormalExponent: Int, maxFinite: Float) -> Float {
-        guard x.isFinite else { return x.isNaN ? x : (x < 0 ? -maxFinite : maxFinite) }
-        let a = Swift.abs(x)
-        var r: Float
-        if a < Float(sign: .plus, exponent: minNormalExponent, significand: 1) {
-            // Subnormal range: multiples of 2^(minNormal - mantissa).
-            let step = Float(sign: .plus, exponent: minNormalExponent - Int(mantissa), significand: 1)
-            r = (a / step).rounded(.toNearestOrEven) * step
-        } else {
-            let drop = 23 - mantissa
-            let b = a.bitPattern
-            r = Float(bitPattern: (b &+ ((1 << (drop - 1)) - 1) &+ ((b >> drop) & 1)) & ~((1 << drop) - 1))
-        }
-        r = Swift.min(r, maxFinite)
-        return x < 0 ? -r : r
+    /// Round to nearest even onto a small float grid (FP8, FP16: `mantissa` bits, normal exponents
+    /// from `minNormalExponent`, subnormals below); past ±`maxFinite` it saturates or becomes ±inf; NaN stays NaN.
+    static func miniFloat(_ x: Float, mantissa: UInt32, minNormalExponent: Int, maxFinite: Float, saturate: Bool = true) -> Float {
+        MiniFloatGrid(mantissa: mantissa, minNormalExponent: minNormalExponent, maxFinite: maxFinite, saturate: saturate).round(x)
     }
 
     func stochasticRound(_ values: inout [Float], _ format: ScalarFormat) {
@@ -178,5 +154,41 @@ public struct FormatRounding: Sendable {
                 }
             }
         }
+    }
+}
+
+/// A small float grid with its constants precomputed, for rounding loops.
+struct MiniFloatGrid: Sendable {
+    let drop: UInt32
+    let half: UInt32
+    let mask: UInt32
+    let minNormal: Float
+    let step: Float
+    let maxFinite: Float
+    let saturate: Bool
+
+    init(mantissa: UInt32, minNormalExponent: Int, maxFinite: Float, saturate: Bool) {
+        drop = 23 - mantissa
+        half = (1 << (drop - 1)) - 1
+        mask = ~((1 << drop) - 1)
+        minNormal = Float(sign: .plus, exponent: minNormalExponent, significand: 1)
+        step = Float(sign: .plus, exponent: minNormalExponent - Int(mantissa), significand: 1)
+        self.maxFinite = maxFinite
+        self.saturate = saturate
+    }
+
+    @inline(__always)
+    func round(_ x: Float) -> Float {
+        guard x.isFinite else { return x.isNaN || !saturate ? x : (x < 0 ? -maxFinite : maxFinite) }
+        let a = Swift.abs(x)
+        var r: Float
+        if a < minNormal {
+            r = (a / step).rounded(.toNearestOrEven) * step
+        } else {
+            let b = a.bitPattern
+            r = Float(bitPattern: (b &+ half &+ ((b >> drop) & 1)) & mask)
+        }
+        if r > maxFinite { r = saturate ? maxFinite : .infinity }
+        return x < 0 ? -r : r
     }
 }
