@@ -92,6 +92,18 @@ public final class PrecisionReplay {
         try runGraph(feeds, collect: true)
     }
 
+    /// The emulated values of the graph outputs (propagated), as float32.
+    public func emulatedValues(_ feeds: [String: Tensor]) throws(ExecutionError) -> [String: [Float]] {
+        var out: [String: [Float]] = [:]
+        lastEmulated = [:]
+        _ = try runGraph(feeds, collect: false)
+        for (k, v) in lastEmulated { out[k] = v.floats() }
+        return out
+    }
+
+    /// The emulated graph outputs of the last run.
+    private(set) var lastEmulated: [String: Tensor] = [:]
+
     func runGraph(_ feeds: [String: Tensor], collect: Bool) throws(ExecutionError) -> Report {
         try executor.prepare()
         let graph = executor.graph
@@ -148,6 +160,7 @@ public final class PrecisionReplay {
         }
         var outputs: [OutputResult] = []
         for o in graph.outputs {
+            if let e = (options.mode == .local ? reference : emulated).lookup(o.name) { lastEmulated[o.name] = e }
             guard let r = golden[o.name] ?? reference.lookup(o.name),
                   let e = (options.mode == .local ? reference : emulated).lookup(o.name), r.type.traits.family == .float else { continue }
             let rv = r.floats(), ev = e.floats()
