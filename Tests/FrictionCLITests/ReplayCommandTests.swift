@@ -70,3 +70,23 @@ import Testing
         #expect(run.stdout.contains("/fc1/MatMul"))
     }
 }
+
+/// `--golden`: outputs recorded elsewhere replace the FP32 reference in the output comparison.
+@Suite struct GoldenReplayTests {
+    @Test func goldenOutputsAreComparedInsteadOfTheReference() throws {
+        let dir = Fixtures.path("replay/int8_outlier_channel")
+        let golden = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(getpid()).npz").path
+        defer { try? FileManager.default.removeItem(atPath: golden) }
+        // Record the FP32 outputs, then compare an FP32 replay against them: identical.
+        let record = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "-o", golden])
+        #expect(record.status == 0, "\(record.stderr)")
+        let run = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--precision", "fp32",
+                                      "--golden", golden, "--format", "json"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("\"compared_against\": \"golden outputs\""))
+        // The INT8 emulation against the same golden data fails, as against the reference.
+        let int8 = FrictionBinary.run(["replay", dir + "/model.onnx", "--inputs", dir + "/input_0.pb", "--precision", "int8", "--golden", golden])
+        #expect(int8.status == 1)
+        #expect(int8.stdout.contains("golden outputs"))
+    }
+}
