@@ -30,6 +30,24 @@ public final class Executor {
     /// Largest number of bytes held by live intermediate values at once (initializers excluded).
     public private(set) var peakLiveBytes = 0
     private var liveBytes = 0
+    /// Owned buffers held by live values, with how many values share each (views such as
+    /// Reshape reuse their input's buffer and add nothing).
+    private var liveBuffers: [ObjectIdentifier: (bytes: Int, users: Int)] = [:]
+
+    private func retain(_ t: Tensor) {
+        guard t.buffer.writable else { return }
+        let id = ObjectIdentifier(t.buffer)
+        if let e = liveBuffers[id] { liveBuffers[id] = (e.bytes, e.users + 1); return }
+        liveBuffers[id] = (t.buffer.byteCount, 1)
+        liveBytes += t.buffer.byteCount
+    }
+
+    private func release(_ t: Tensor) {
+        guard t.buffer.writable, let e = liveBuffers[ObjectIdentifier(t.buffer)] else { return }
+        if e.users > 1 { liveBuffers[ObjectIdentifier(t.buffer)] = (e.bytes, e.users - 1); return }
+        liveBuffers.removeValue(forKey: ObjectIdentifier(t.buffer))
+        liveBytes -= e.bytes
+    }
     private var depth = 0
 
     public init(graph: Graph, functions: [GraphFunction] = []) {
@@ -166,15 +184,15 @@ public final class Executor {
             let outputs = try call(node, inputs: inputs, scope: scope, opsets: opsets)
             for (name, t) in zip(node.outputs, outputs) where !name.isEmpty {
                 scope.values[name] = t
-                liveBytes += t.buffer.writable ? t.buffer.byteCount : 0
+                retain(t)
             }
             peakLiveBytes = max(peakLiveBytes, liveBytes)
             observer?(NodeRecord(node: node, inputs: inputs, outputs: outputs, depth: depth))
             for name in Self.reads(node) where lastUse[name] == i && !keep.contains(name) && localNames.contains(name) {
-                if let t = scope.values.removeValue(forKey: name), t.buffer.writable { liveBytes -= t.buffer.byteCount }
+                if let t = scope.values.removeValue(forKey: name) { release(t) }
             }
             for name in node.outputs where !name.isEmpty && lastUse[name] == nil && !keep.contains(name) {
-                if let t = scope.values.removeValue(forKey: name), t.buffer.writable { liveBytes -= t.buffer.byteCount }
+                if let t = scope.values.removeValue(forKey: name) { release(t) }
             }
         }
     }
