@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules", "FrictionLoaders", "FrictionReport", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionExecutorTests",
-            dependencies: ["FrictionCore", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
+            dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionCLITests",
             dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),

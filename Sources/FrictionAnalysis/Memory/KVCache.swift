@@ -48,6 +48,8 @@ public struct KVCacheModel: Sendable, Hashable {
             window = w
             if case .array(let types)? = c["layer_types"] {
                 sliding = Int64(types.filter { $0.stringValue == "sliding_attention" }.count)
+            } else if (c["model_type"]?.stringValue ?? "") == "gemma2" {
+                sliding = layers / 2   // Gemma 2 alternates local (sliding) and global layers
             } else if let pattern = int("sliding_window_pattern"), pattern > 0 {
                 sliding = layers - layers / pattern   // Gemma 2/3: every pattern-th layer is global
             } else {
