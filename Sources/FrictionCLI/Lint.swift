@@ -84,6 +84,7 @@ struct Lint: ParsableCommand {
                 if let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
                 let scan = scanWeights == "always" || (scanWeights == "auto" && model.tensorBytes <= scanLimit)
                 let statistics = scan ? WeightScan.scan(model, payloads: payloads).statistics : [:]
+                if scan { model.issues += DuplicateTensors.issues(model, payloads: payloads) }
                 inputs.append(setup.linter.lint(path: path, model: model, error: nil, statistics: statistics))
             } catch {
                 inputs.append(setup.linter.lint(path: path, model: nil, error: error))

@@ -25,6 +25,8 @@ public enum CheckRegistry {
         WeightStatisticsCheck.self,
         PickleGlobalCheck.self,
         WeightsOnlyCheck.self,
+        DeclaredPrecisionCheck.self,
+        KVCacheFitCheck.self,
     ]
 
     /// The kind with this id.
