@@ -151,6 +151,7 @@ public struct HTMLReporter: Reporter {
         var html = "<section><h2><code>\(Self.escape(input.path))</code></h2>\n"
         if let m = input.model {
             html += "<p class=\"muted\">\(Self.escape(m.format.rawValue)) · \(m.tensors.count) tensors · \(Units.count(m.parameterCount)) parameters · \(Units.bytes(m.tensorBytes))</p>\n"
+            html += memorySection(m, targets: report.targets)
         }
         if let e = input.error { html += "<p class=\"loaderr\"><b>Could not be read:</b> \(Self.escape(e.description))</p>\n" }
         if input.findings.isEmpty {

@@ -58,3 +58,16 @@ import Testing
         #expect(fits.map { $0["fits"] } == [.bool(false), .bool(true)])   // 16 GiB of BF16 weights: not on a T4, fine on an H100
     }
 }
+
+extension MemoryCommandTests {
+    @Test func htmlReportHasAMemoryBarPerTarget() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mem-\(getpid()).html").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = FrictionBinary.run(["lint", Fixtures.path("demo/hf_model"), "--target", "gpu=t4", "--target", "gpu=h100", "--format", "html",
+                                      "-o", out, "--fail-on", "never"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("Memory per target GPU"))
+        #expect(html.components(separatedBy: "KV cache (4096 tokens)").count == 3)
+    }
+}

@@ -74,7 +74,8 @@ import Testing
         #expect(!html.contains("<script"))
         #expect(!html.contains("src=\""))
         #expect(!html.contains("<link"))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2, "two inline charts")
+        let memoryCharts = html.components(separatedBy: "Memory per target GPU").count - 1
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2 + memoryCharts, "two overview charts and one memory chart per input with a GPU target")
         let external = html.components(separatedBy: "http").count - 1
         #expect(external == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1, "no URL but the SVG namespace")
         #expect(html.contains("Why it matters and how to fix it"))
