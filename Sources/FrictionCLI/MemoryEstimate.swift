@@ -18,6 +18,8 @@ struct MemoryEstimate {
     var kvBytesPerElement: Double
     var kvBytes: Double
     var activations: ActivationPeak?
+    /// Bytes of ONNX initializers nothing uses.
+    var deadBytes: UInt64 = 0
     var notes: [String] = []
 
     static let kvSizes: [String: Double] = ["bf16": 2, "bfloat16": 2, "fp16": 2, "float16": 2, "fp32": 4, "float32": 4, "fp8": 1, "int8": 1, "int4": 0.5]
@@ -49,6 +51,8 @@ struct MemoryEstimate {
             config = model.config
             metadata = model.metadata
             if let graph = model.graph {
+                let unused = Set(GraphTopology(graph).unusedInitializers)
+                e.deadBytes = graph.initializers.filter { unused.contains($0.name) }.reduce(0) { $0 &+ $1.storage.byteCount }
                 var bindings = dims
                 for input in graph.inputs {
                     guard case .tensor(_, let shape)? = input.type else { continue }
@@ -106,6 +110,7 @@ struct MemoryEstimate {
             for (k, v) in w.byDType.sorted(by: { $0.value > $1.value }) { lines.append("    \(k): \(Units.bytes(v))") }
             for (k, v) in w.byRole.sorted(by: { $0.value > $1.value }) where k != "weights" { lines.append("    role \(k): \(Units.bytes(v))") }
             if w.sharedViewBytes > 0 { lines.append("    views sharing a storage: \(Units.bytes(w.sharedViewBytes)) not counted twice") }
+            if e.deadBytes > 0 { lines.append("    dead weight: \(Units.bytes(e.deadBytes)) in initializers no node uses") }
         }
         if let c = e.configEstimate {
             lines.append("  weights (estimated from config.json, \(c.family)): \(Units.count(UInt64(c.parameters))) parameters, \(gib(e.weightBytes))")
@@ -121,6 +126,7 @@ struct MemoryEstimate {
             lines.append("  activations (ONNX, liveness over the node order): peak \(Units.bytes(UInt64(max(a.peakBytes, 0)))) after \(a.peakNode)")
             lines.append("    formula: \(a.formula) bytes")
             for v in a.live.prefix(5) { lines.append("    live: \(v.name) (\(v.producer)) \(Units.bytes(UInt64(max(v.bytes, 0)))) = \(v.formula)") }
+            for v in a.callouts.prefix(5) { lines.append("    large \(v.producer.isEmpty ? v.name : v.producer): \(v.name) \(Units.bytes(UInt64(max(v.bytes, 0)))) = \(v.formula)") }
             let unbound = a.symbols.filter { !$0.value }.keys.sorted()
             if !unbound.isEmpty { lines.append("    unbounded dims (taken as 1): \(unbound.joined(separator: ", "))") }
         }

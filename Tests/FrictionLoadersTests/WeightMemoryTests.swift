@@ -33,3 +33,17 @@ import Testing
         #expect(checked >= 15)
     }
 }
+
+extension WeightMemoryTests {
+    /// A GGUF labelled Q4_K_M whose matrices are mostly F16 / BF16 / F32 loads at 2.5x its label.
+    @Test func ggufFileTypeAgainstStoredTensors() throws {
+        let model = try ModelLoader.load(Fixtures.path("gguf/basic_le.gguf"))
+        let d = try #require(DeclaredPrecision.check(model, weights: WeightMemory.of(model)))
+        #expect(d.declared == "MOSTLY_Q4_K_M")
+        #expect(d.factor > 2.4 && d.factor < 2.6)
+        // Matrices: blk.0.attn_q (Q8_0 272 B / 256), attn_k (Q4_0 72 / 128), ffn_up (F16 192 / 96),
+        // ffn_down (BF16 160 / 80), ffn_gate_exps (F32 192 / 48), test.f16_4d (F16 240 / 120).
+        let bits = Double(272 + 72 + 192 + 160 + 192 + 240) * 8 / Double(256 + 128 + 96 + 80 + 48 + 120)
+        #expect(abs(d.factor - bits / 4.89) < 1e-9)
+    }
+}

@@ -24,6 +24,9 @@ public struct ActivationPeak: Sendable {
     public var unknown: [String]
     /// Symbolic dims the formula depends on, and whether each was given a value.
     public var symbols: [String: Bool]
+    /// Large Expand / Tile outputs and attention-score tensors (Softmax inputs and outputs),
+    /// at least an eighth of the peak: the usual reasons a graph's activations blow up.
+    public var callouts: [LiveValue] = []
 
     /// Ops whose output reuses its input's memory in the executor (no new allocation).
     public static let aliasing: Set<String> = ["Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"]
@@ -93,7 +96,18 @@ public struct ActivationPeak: Sendable {
         let top = owned.sorted { $0.value.bytes > $1.value.bytes }.prefix(8).map {
             LiveValue(name: $0.key, producer: $0.value.producer, bytes: $0.value.bytes, formula: $0.value.expr?.description ?? "?")
         }
-        return ActivationPeak(peakBytes: peak, peakNode: peakNode, formula: formula, live: Array(top), unknown: unknown, symbols: symbols)
+        var callouts: [LiveValue] = []
+        for node in runtime where ["Expand", "Tile", "Softmax"].contains(node.opType) {
+            for name in (node.opType == "Softmax" ? node.inputs.prefix(1) + node.outputs : node.outputs) where !name.isEmpty {
+                let (expr, bytes) = size(name)
+                if let bytes, bytes * 8 >= peak, !callouts.contains(where: { $0.name == name }) {
+                    callouts.append(LiveValue(name: name, producer: node.name, bytes: bytes, formula: expr?.description ?? "?"))
+                }
+            }
+        }
+        var result = ActivationPeak(peakBytes: peak, peakNode: peakNode, formula: formula, live: Array(top), unknown: unknown, symbols: symbols)
+        result.callouts = callouts.sorted { $0.bytes > $1.bytes }
+        return result
     }
 }
 

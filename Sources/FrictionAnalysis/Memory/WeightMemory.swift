@@ -1,3 +1,4 @@
+import Foundation
 import FrictionCore
 
 /// The bytes a model's weights occupy once loaded: each storage counted once (PyTorch views of
@@ -55,7 +56,40 @@ public struct DeclaredPrecision: Sendable, Hashable {
     public var loadedBytes: UInt64
     public var reason: String
 
+    /// Nominal bits per weight of llama.cpp's `general.file_type` values (LLAMA_FTYPE_*).
+    static let ggufFileTypeBits: [Int64: (String, Double)] = [
+        0: ("ALL_F32", 32), 1: ("MOSTLY_F16", 16), 2: ("MOSTLY_Q4_0", 4.5), 3: ("MOSTLY_Q4_1", 5), 7: ("MOSTLY_Q8_0", 8.5),
+        8: ("MOSTLY_Q5_0", 5.5), 9: ("MOSTLY_Q5_1", 6), 10: ("MOSTLY_Q2_K", 2.63), 11: ("MOSTLY_Q3_K_S", 3.44),
+        12: ("MOSTLY_Q3_K_M", 3.91), 13: ("MOSTLY_Q3_K_L", 4.27), 14: ("MOSTLY_Q4_K_S", 4.58), 15: ("MOSTLY_Q4_K_M", 4.89),
+        16: ("MOSTLY_Q5_K_S", 5.54), 17: ("MOSTLY_Q5_K_M", 5.69), 18: ("MOSTLY_Q6_K", 6.56), 32: ("MOSTLY_BF16", 16),
+    ]
+
+    /// A GGUF whose `general.file_type` names a much smaller format than the tensors it stores.
+    static func checkGGUF(_ model: Model, weights: WeightMemory) -> DeclaredPrecision? {
+        guard model.format == .gguf, weights.parameters > 0,
+              let entry = model.metadata.first(where: { $0.key == "general.file_type" }) else { return nil }
+        let code: Int64
+        switch entry.value {
+        case .uint32(let v): code = Int64(v)
+        case .int32(let v): code = Int64(v)
+        default: return nil
+        }
+        guard let (name, bits) = ggufFileTypeBits[code] else { return nil }
+        // The file type describes the big matrices: norms, biases and the embedding / output
+        // tensors (often kept wider, e.g. Q6_K in Q4_K_M) are left out of the average.
+        let matrices = model.tensors.filter { $0.shape.rank >= 2 && !$0.name.hasPrefix("token_embd") && !$0.name.hasPrefix("output.") }
+        let params = matrices.reduce(UInt64(0)) { $0 &+ ($1.parameterCount ?? 0) }
+        guard params > 0 else { return nil }
+        let actual = Double(matrices.reduce(UInt64(0)) { $0 &+ $1.storage.byteCount }) * 8 / Double(params)
+        let factor = actual / bits
+        guard factor >= 1.5 else { return nil }
+        return DeclaredPrecision(declared: name, stored: String(format: "%.1f bits per weight", actual), factor: factor,
+                                 expectedBytes: UInt64(Double(weights.parameters) * bits / 8), loadedBytes: weights.totalBytes,
+                                 reason: String(format: "general.file_type is %@ (~%.1f bits per weight) but the tensors average %.1f", name, bits, actual))
+    }
+
     public static func check(_ model: Model, weights: WeightMemory) -> DeclaredPrecision? {
+        if let g = checkGGUF(model, weights: weights) { return g }
         let facts = ModelFacts(model)
         guard let stored = facts.dominantFloatType, let storedBits = stored.bits, storedBits > 0 else { return nil }
         let floatBytes = model.tensors.filter { $0.type == .dtype(stored) }.reduce(UInt64(0)) { $0 &+ $1.storage.byteCount }
