@@ -24,10 +24,13 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "FrictionCore"),
-        .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib"]),
+        .target(name: "FrictionLoaders", dependencies: ["FrictionCore", "CZstd", "CZlib", "CHDF5"]),
         .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
         .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),

@@ -18,6 +18,12 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
 
+    /// The items of an `.array`.
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+
+    /// The value of a `.bool`.
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+
     /// Integer view of `.int`, `.uint` (if it fits) or an integral `.double`.
     public var int64Value: Int64? {
         switch self {

@@ -5,6 +5,10 @@ public enum ModelFormat: String, Sendable, CaseIterable, Codable {
     case pytorch
     /// A zip archive of no model format, read only to scan its members.
     case zip
+    /// A Keras model (`.h5` written by Keras 2 / tf.keras, or a Keras 3 `.keras` archive).
+    case keras
+    /// Any other HDF5 file.
+    case hdf5
 }
 
 /// One file that contributed to a model.

@@ -2,7 +2,7 @@ import FrictionCore
 
 /// The file-level formats recognised by content.
 enum FileKind: String, CaseIterable {
-    case zstd, gguf, npy, zip, safetensors, onnx, torchLegacy, pickle
+    case zstd, gguf, npy, zip, safetensors, onnx, hdf5, torchLegacy, pickle
 }
 
 /// Chooses a loader by the first bytes of a file. When the content is not conclusive (a
@@ -15,6 +15,7 @@ enum FormatSniffer {
         (.gguf, GGUFLoader.matches),
         (.npy, NpyHeader.matches),
         (.zip, ZipArchive.matches),
+        (.hdf5, HDF5Loader.matches),
         (.safetensors, SafetensorsLoader.matches),
         (.onnx, ONNXLoader.matches),
         (.torchLegacy, TorchLegacyLoader.matches),
@@ -26,7 +27,7 @@ enum FormatSniffer {
     static let extensions: [String: FileKind] = [
         "safetensors": .safetensors, "gguf": .gguf, "npy": .npy, "npz": .zip, "zst": .zstd, "onnx": .onnx,
         "pkl": .pickle, "pickle": .pickle, "joblib": .pickle,
-        "zip": .zip, "pt": .zip, "pth": .zip, "ckpt": .zip,
+        "zip": .zip, "pt": .zip, "pth": .zip, "ckpt": .zip, "keras": .zip, "h5": .hdf5, "hdf5": .hdf5,
     ]
 
     /// The name of the stream inside `name.zst`, for the extension fallback.

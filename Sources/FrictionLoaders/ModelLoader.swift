@@ -49,6 +49,7 @@ public enum ModelLoader {
         case .npy: return try NpyLoader.load(bytes, ctx)
         case .zip: return try ZipLoader.load(bytes, ctx)
         case .torchLegacy: return try TorchLegacyLoader.load(bytes, ctx)
+        case .hdf5: return try HDF5Loader.load(bytes, ctx)
         case .safetensors: return try SafetensorsLoader.load(bytes, ctx)
         case .onnx: return try ONNXLoader.load(bytes, ctx)
         case .pickle: return try PickleLoader.load(bytes, ctx)

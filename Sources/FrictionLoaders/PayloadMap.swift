@@ -5,11 +5,24 @@ import FrictionCore
 /// members) and ONNX typed fields are not served: their bytes are not a plain little-endian array.
 public final class PayloadMap: @unchecked Sendable {
     private var sources: [String: ByteSource] = [:]
+    /// Datasets read through HDF5 (chunked, filtered, compact), kept alive while handed out.
+    private var decoded: [String: UnsafeMutableRawBufferPointer] = [:]
+
+    deinit { for buffer in decoded.values { buffer.deallocate() } }
 
     public init() {}
 
     /// The payload bytes of `tensor`, or nil when they are not a plain array in a mapped file.
     public func bytes(for tensor: TensorInfo) throws(LoadError) -> UnsafeRawBufferPointer? {
+        if HDF5Loader.datasetPath(tensor.storage) != nil {
+            let key = tensor.storage.file + "|" + (tensor.storage.container ?? "")
+            if decoded[key] == nil, let data = try HDF5Loader.readDataset(tensor) {
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
+                data.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                decoded[key] = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<data.count])
+            }
+            return decoded[key].map { UnsafeRawBufferPointer($0) }
+        }
         guard tensor.storage.container == nil else { return nil }
         let source: ByteSource
         if let cached = sources[tensor.storage.file] {

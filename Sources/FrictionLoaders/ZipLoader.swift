@@ -7,6 +7,7 @@ enum ZipLoader {
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         let archive = try ZipArchive.read(bytes, ctx)
         if TorchZipLoader.matches(archive) { return try TorchZipLoader.load(bytes, archive, ctx) }
+        if KerasArchiveLoader.matches(archive) { return try KerasArchiveLoader.load(bytes, archive, ctx) }
         if archive.members.contains(where: { $0.name.hasSuffix(".npy") }) { return try NpzLoader.load(bytes, archive, ctx) }
         var scanner = ArchiveScanner(ctx)
         scanner.scan(archive, bytes, base: 0, chain: nil, depth: 0)

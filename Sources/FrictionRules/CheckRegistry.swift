@@ -27,6 +27,7 @@ public enum CheckRegistry {
         WeightsOnlyCheck.self,
         DeclaredPrecisionCheck.self,
         KVCacheFitCheck.self,
+        KerasLayerCheck.self,
     ]
 
     /// The kind with this id.

@@ -140,8 +140,3 @@ struct FileBytes {
         data = out
     }
 }
-
-extension JSONValue {
-    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
-}
