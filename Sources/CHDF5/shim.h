@@ -48,3 +48,14 @@ static inline hid_t friction_image_fapl(void *buffer, size_t size) {
     }
     return fapl;
 }
+
+/* An anonymous in-memory file (close-on-exec) to hand a decoded HDF5 image to the worker process. */
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline int friction_memfd(void) {
+#ifdef SYS_memfd_create
+    return (int)syscall(SYS_memfd_create, "friction-hdf5", 1u /* MFD_CLOEXEC */);
+#else
+    return -1;
+#endif
+}

@@ -1,3 +1,4 @@
+import Foundation
 import FrictionCore
 import FrictionTestSupport
 import Testing
@@ -56,5 +57,46 @@ import Testing
         #expect(model["format"]?.stringValue == "keras")
         let dtypes = (model["tensors"]?.arrayValue ?? []).compactMap { $0["dtype"]?.stringValue }
         #expect(dtypes.sorted() == ["bfloat16", "bfloat16", "float32", "float32"])
+    }
+
+    /// libhdf5 1.10.8 segfaults on some malformed files (one byte of fixtures/keras/hazards.h5 is
+    /// enough); friction runs the library in a worker process, so such a file is one error line.
+    @Test func aFileThatCrashesLibhdf5IsOneErrorLine() throws {
+        let dir = Fixtures.temporaryDirectory("friction-hdf5")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: Fixtures.path("keras/hazards.h5"))))
+        bytes[1294] = 175
+        let path = dir + "/crasher.h5"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let run = FrictionBinary.run(["inspect", path])
+        #expect(!run.signaled && run.status == 2, "\(run.status) \(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("[hdf5-"), "\(run.stderr)")
+        #expect(run.stderr.contains("[hdf5-crash]") || !run.stderr.contains("signal"), "\(run.stderr)")
+        let lint = FrictionBinary.run(["lint", path])
+        #expect(!lint.signaled && lint.status == 2 && lint.stdout.contains("[EXP001]"), "\(lint.stdout)")
+    }
+
+    /// Seeded byte mutations of two small HDF5 fixtures: friction always exits 0, 1 or 2, never
+    /// by a signal, and never lets libhdf5 print.
+    @Test func mutatedHDF5FilesNeverTakeFrictionDown() throws {
+        let dir = Fixtures.temporaryDirectory("friction-hdf5-mut")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for source in ["keras/hazards.h5", "hdf5/shape_bomb.h5"] {
+            let original = [UInt8](try #require(FileManager.default.contents(atPath: Fixtures.path(source))))
+            for i in 0..<24 {
+                var bytes = original
+                for _ in 0..<(1 + next(4)) { bytes[next(bytes.count)] = UInt8(next(256)) }
+                let path = dir + "/m\(i).h5"
+                _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+                let run = FrictionBinary.run(["inspect", "--stats", path])
+                #expect(!run.signaled && (0...2).contains(run.status), "\(source) #\(i): \(run.status) \(run.stderr)")
+                #expect(!run.stderr.contains("HDF5-DIAG"), "\(source) #\(i)")
+            }
+        }
     }
 }

@@ -134,3 +134,56 @@ import Testing
         #expect(throws: LoadError.self) { try ModelLoader.load(Fixtures.path("hdf5/cnn_deflated.keras"), options: options) }
     }
 }
+
+/// The Keras 2 / h5py 2 layouts written offline through libhdf5 1.10.8 (fixtures/generate/gen_keras.c,
+/// fixtures/keras): fixed-length string attributes, tf.keras `:0` weight names, optimizer state,
+/// and every hazard at the location the generator recorded.
+@Suite struct KerasLayoutTests {
+    static let expected = Fixtures.json("fixtures/keras/expected.json")
+    static let files: [String] = {
+        guard case .object(let files)? = expected["files"] else { return [] }
+        return files.map(\.key).sorted()
+    }()
+    /// The generator's security kinds → friction's issue codes.
+    static let codes = ["lambda": "keras-lambda", "custom_object": "keras-custom-object", "policy_mismatch": "keras-policy-dtype",
+                        "external_link": "hdf5-external-link", "external_storage": "hdf5-external-storage", "shape_bomb": "hdf5-shape-bomb"]
+
+    @Test(arguments: files)
+    func datasetsAndHazardsMatchTheGenerator(name: String) throws {
+        let row = try #require(Self.expected["files"]?[name])
+        let path = Fixtures.path("keras/" + name)
+        if row["kind"]?.stringValue == "corrupt" {
+            #expect(throws: LoadError.self) { try ModelLoader.load(path) }
+            return
+        }
+        let model = try ModelLoader.load(path)
+        #expect(model.format == .keras)
+        let byOffset = Dictionary(model.tensors.map { ($0.storage.range.lowerBound, $0) }, uniquingKeysWith: { a, _ in a })
+        var listed = 0
+        for d in row["datasets"]?.arrayValue ?? [] {
+            guard let offset = d["offset"]?.int64Value else { continue }
+            listed += 1
+            let label = "\(name):\(d["path"]?.stringValue ?? "")"
+            let t = try #require(byOffset[UInt64(offset)], "\(label)")
+            #expect(t.type == .dtype(try #require(DType(rawValue: d["dtype"]?.stringValue ?? ""))), "\(label)")
+            #expect(t.shape.fixedDims == d["shape"]?.arrayValue?.compactMap { $0.int64Value.map(UInt64.init) }, "\(label)")
+            #expect(t.storage.byteCount == UInt64(d["storage_bytes"]?.int64Value ?? -1), "\(label)")
+            // Keras 2 names drop `model_weights/<layer>/`; the rest keep their path.
+            let p = d["path"]?.stringValue ?? ""
+            #expect(p.hasSuffix("/" + t.name), "\(label) listed as \(t.name)")
+        }
+        #expect(model.tensors.count == listed, "\(name)")
+        let hazards = (row["security"]?.arrayValue ?? []).compactMap { $0["kind"]?.stringValue }
+        let reported = Set(model.issues.map(\.code)).intersection(Set(Self.codes.values))
+        #expect(reported == Set(hazards.compactMap { Self.codes[$0] }), "\(name): \(model.issues.map(\.code))")
+        for h in row["security"]?.arrayValue ?? [] {
+            // `where` is an HDF5 path or `<member or attribute>#<JSON pointer>`; friction's location path ends with it.
+            let whereText = (h["where"]?.stringValue ?? "").replacingOccurrences(of: "#", with: "")
+            let code = Self.codes[h["kind"]?.stringValue ?? ""] ?? ""
+            let issue = model.issues.first { $0.code == code }
+            if code == "keras-policy-dtype" { continue }   // located at the offending variable, not the config entry
+            #expect(issue?.location.path?.hasSuffix(whereText.replacingOccurrences(of: "/model_config", with: "/@model_config")) == true
+                    || issue?.location.path == whereText, "\(name): \(code) at \(issue?.location.path ?? "nil"), generator says \(whereText)")
+        }
+    }
+}

@@ -27,6 +27,16 @@ final class HDF5File {
         var externalFiles: Int
         /// Bits per element of the stored type.
         var elementBits: Int
+        /// The dataset's `dtype` string attribute, when its type is opaque (Keras 3's bfloat16 / float8).
+        var tag: String? = nil
+        /// The `name` attribute of the parent group when that group is a Keras 3 `vars` group.
+        var owner: String? = nil
+    }
+
+    /// An object that is listed but cannot be opened.
+    struct Unreadable {
+        var path: String
+        var message: String
     }
 
     struct Link {
@@ -35,7 +45,12 @@ final class HDF5File {
         var target: String
     }
 
-    static let silence: Void = { _ = friction_silence() }()
+    /// Switches off the library's error printing and its dynamic filter-plugin loading (a file
+    /// must never make friction load native code), once per process.
+    static let silence: Void = {
+        _ = friction_silence()
+        _ = H5PLset_loading_state(0)
+    }()
 
     private init(id: hid_t, name: String, owned: UnsafeMutableRawBufferPointer?) {
         self.id = id
@@ -102,30 +117,32 @@ final class HDF5File {
 
     // MARK: - Walking
 
-    /// Every dataset and non-hard link under `/`, depth-first in name order (at most `limit` objects).
-    func walk(limit: Int = 200_000) throws(LoadError) -> (datasets: [Dataset], links: [Link]) {
+    /// Every dataset and non-hard link under `/`, depth-first in name order (at most `limit`
+    /// objects), and the objects that are listed but cannot be opened.
+    func walk(limit: Int = 200_000) throws(LoadError) -> (datasets: [Dataset], links: [Link], unreadable: [Unreadable]) {
         var datasets: [Dataset] = []
         var links: [Link] = []
+        var unreadable: [Unreadable] = []
         var visited = Set<UInt64>()
         var count = 0
-        func children(_ group: hid_t) -> [(String, H5L_type_t, UInt64)] {
+        func children(_ group: hid_t, _ path: String) throws(LoadError) -> [(String, H5L_type_t, UInt64)] {
             final class Box { var items: [(String, H5L_type_t, UInt64)] = [] }
             let box = Box()
             let ctx = Unmanaged.passRetained(box).toOpaque()
             defer { Unmanaged<Box>.fromOpaque(ctx).release() }
             var idx: hsize_t = 0
-            H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, info, data in
+            let status = H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, info, data in
                 guard let name, let info, let data else { return 0 }
                 let b = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
                 b.items.append((String(cString: name), info.pointee.type, UInt64(info.pointee.u.address)))
                 return b.items.count > 1_000_000 ? 1 : 0
             }, ctx)
-            H5Eclear2(friction_h5e_default())
+            if status < 0 { throw LoadError("hdf5-group", "cannot list the group's links: \(Self.lastError())", file: name, path: path) }
             return box.items
         }
         func visit(_ group: hid_t, _ path: String, depth: Int) throws(LoadError) {
             guard depth < 64 else { throw LoadError("hdf5-depth", "groups nest deeper than 64 levels", file: name, path: path) }
-            for (child, type, address) in children(group) {
+            for (child, type, address) in try children(group, path) {
                 count += 1
                 guard count <= limit else { throw LoadError("hdf5-limit", "more than \(limit) objects", file: name, path: path) }
                 let full = path == "/" ? "/" + child : path + "/" + child
@@ -133,7 +150,10 @@ final class HDF5File {
                 case H5L_TYPE_HARD:
                     guard visited.insert(address).inserted else { continue }
                     let obj = H5Oopen(group, child, friction_h5p_default())
-                    guard obj >= 0 else { H5Eclear2(friction_h5e_default()); continue }
+                    guard obj >= 0 else {
+                        unreadable.append(Unreadable(path: full, message: Self.lastError()))
+                        continue
+                    }
                     defer { H5Oclose(obj) }
                     switch H5Iget_type(obj) {
                     case H5I_GROUP: try visit(obj, full, depth: depth + 1)
@@ -151,7 +171,7 @@ final class HDF5File {
         guard root >= 0 else { throw LoadError("hdf5-open", "no root group: \(Self.lastError())", file: name) }
         defer { H5Gclose(root) }
         try visit(root, "/", depth: 0)
-        return (datasets, links)
+        return (datasets, links, unreadable)
     }
 
     /// A soft link's path, or an external link's `file:/path` (read, never followed).

@@ -22,10 +22,7 @@ public enum HDF5Loader {
     /// Reads a tensor listed with ``datasetContainer`` through HDF5 (little-endian bytes).
     public static func readDataset(_ tensor: TensorInfo) throws(LoadError) -> [UInt8]? {
         guard let path = datasetPath(tensor.storage) else { return nil }
-        return try HDF5Library.serialized { () throws(LoadError) -> [UInt8] in
-            let file = try HDF5File.open(path: tensor.storage.file, display: tensor.storage.file)
-            return try file.read(dataset: path, byteCount: tensor.storage.byteCount)
-        }
+        return try HDF5Isolation.read(path: tensor.storage.file, dataset: path, byteCount: tensor.storage.byteCount)
     }
 
     /// The HDF5 signature at offset 0 (or after a user block of 512, 1024, 2048 … bytes).
@@ -40,37 +37,34 @@ public enum HDF5Loader {
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         var model = Model(path: ctx.file, format: .hdf5, sources: [ctx.source(.hdf5, decodedSize: bytes.count)])
-        let image = ctx.encodings.isEmpty ? nil : bytes
-        return try HDF5Library.serialized { () throws(LoadError) -> Model in
-            let file: HDF5File
-            if let image { file = try HDF5File.open(image: image, display: ctx.where_) } else { file = try HDF5File.open(path: ctx.file, display: ctx.file) }
-            try describe(file, into: &model, fileBytes: UInt64(bytes.count), base: 0, container: ctx.container, member: nil, kerasConfig: nil)
-            return model
-        }
+        let probe = ctx.encodings.isEmpty ? try HDF5Isolation.probe(path: ctx.file, display: ctx.file)
+                                          : try HDF5Isolation.probe(image: bytes, display: ctx.where_)
+        try describe(probe, into: &model, fileBytes: UInt64(bytes.count), base: 0, container: ctx.container, member: nil, kerasConfig: nil)
+        return model
     }
 
-    /// Fills `model` from an open file: tensors, Keras facts and safety issues. `base` is the
+    /// Fills `model` from a probed file: tensors, Keras facts and safety issues. `base` is the
     /// file's offset in `model.path` (a stored `.keras` member), `container` the decoding note;
     /// `inflated` says the file exists only in memory (ranges are then within the member).
-    static func describe(_ file: HDF5File, into model: inout Model, fileBytes: UInt64, base: UInt64, container: String?, member: String?,
+    static func describe(_ file: HDF5Probe, into model: inout Model, fileBytes: UInt64, base: UInt64, container: String?, member: String?,
                          kerasConfig: JSONValue?, inflated: Bool = false) throws(LoadError) {
-        let (datasets, links) = try file.walk()
+        let datasets = file.datasets, links = file.links
         let modelPath = model.path
         let at = { (path: String) in Location(file: modelPath, path: (member.map { $0 + "!" } ?? "") + path) }
         // Keras 2 markers.
         var config = kerasConfig
-        if let text = file.strings("model_config")?.first {
+        if let text = file.attribute("model_config")?.first {
             do throws(JSONParseError) { config = try JSONParser.parse(Array(text.utf8), maxDepth: 512).value } catch {
                 model.issues.append(LoadIssue(code: "keras-config", message: "the model_config attribute is not valid JSON: \(error)", location: at("/")))
             }
         }
-        if let v = file.strings("keras_version")?.first { model.properties["keras.version"] = v }
-        if let b = file.strings("backend")?.first { model.properties["keras.backend"] = b }
-        let weightsRoot = file.strings("layer_names", at: "/model_weights") != nil ? "/model_weights" : "/"
-        let layerNames = file.strings("layer_names", at: weightsRoot)
+        if let v = file.attribute("keras_version")?.first { model.properties["keras.version"] = v }
+        if let b = file.attribute("backend")?.first { model.properties["keras.backend"] = b }
+        let weightsRoot = file.attribute("layer_names", at: "/model_weights") != nil ? "/model_weights" : "/"
+        let layerNames = file.attribute("layer_names", at: weightsRoot)
         if kerasConfig != nil {
             model.format = .keras
-        } else if file.strings("model_config") != nil {
+        } else if file.attribute("model_config") != nil {
             model.format = .keras
             model.properties["keras.layout"] = "keras-h5-model"
         } else if layerNames != nil {
@@ -80,6 +74,9 @@ public enum HDF5Loader {
             model.format = .keras
             model.properties["keras.layout"] = "keras3-weights"
         }
+        for u in file.unreadable {
+            model.issues.append(LoadIssue(code: "hdf5-object", message: "object \(u.path) is listed but cannot be opened: \(u.message)", location: at(u.path)))
+        }
         for link in links {
             let code = link.kind == "soft" ? "hdf5-soft-link" : "hdf5-external-link"
             model.issues.append(LoadIssue(code: code, level: link.kind == "soft" ? .info : .warning,
@@ -88,8 +85,7 @@ public enum HDF5Loader {
         }
         var layerOf: [String: String] = [:]   // Keras 3: dataset path → layer name (the `vars` group's `name`)
         for d in datasets {
-            let parent = String(d.path[..<(d.path.lastIndex(of: "/") ?? d.path.startIndex)])
-            if parent.hasSuffix("/vars"), let name = file.strings("name", at: parent)?.first { layerOf[d.path] = name }
+            if let owner = d.owner { layerOf[d.path] = owner }
             if d.externalFiles > 0 {
                 model.issues.append(LoadIssue(code: "hdf5-external-storage",
                     message: "dataset \(d.path) keeps its raw data in \(d.externalFiles) file(s) outside this one; not read", location: at(d.path)))
@@ -103,7 +99,7 @@ public enum HDF5Loader {
             // Keras 3 stores bfloat16 and float8 variables as opaque bytes tagged with a dtype attribute.
             var dtype = d.dtype
             var stored = d.typeDescription
-            if dtype == nil, d.typeDescription.hasPrefix("opaque"), let tag = file.strings("dtype", at: d.path)?.first,
+            if dtype == nil, d.typeDescription.hasPrefix("opaque"), let tag = d.tag,
                let tagged = DType(rawValue: tag), (tagged.bits ?? 0) == d.elementBits {
                 dtype = tagged
                 stored = "\(d.typeDescription) tagged \(tag)"
@@ -204,11 +200,27 @@ public enum HDF5Loader {
         var policies: [String: Int] = [:]
         for l in k.layers { if let p = l.policy { policies[p, default: 0] += 1 } }
         if !policies.isEmpty { model.properties["keras.dtype_policies"] = policies.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ") }
+        // Keras 3 names a top-level layer's weight group after its class, not its name
+        // (saving_lib: layers/<snake_case(class)>, then _1, _2 … for repeats); files whose `vars`
+        // groups carry no `name` attribute are matched that way.
+        var keras3Groups: [String: String] = [:]
+        if layerOf.isEmpty, datasets.contains(where: { $0.path.hasPrefix("/layers/") }) {
+            var used: [String: Int] = [:]
+            for l in k.layers where l.pointer.hasPrefix("/config/layers/") && !l.pointer.dropFirst("/config/layers/".count).contains("/")
+                && l.className != "InputLayer" {
+                let base = KerasConfig.snakeCase(l.className)
+                let n = used[base]
+                used[base] = (n ?? -1) + 1
+                keras3Groups[l.pointer] = "/layers/" + base + (n.map { "_\($0 + 1)" } ?? "")
+            }
+        }
         for l in k.layers {
             guard let policy = l.policy, let expected = KerasConfig.variableDType(policy: policy) else { continue }
+            let group = keras3Groups[l.pointer]
             let vars = datasets.filter { d in
                 guard d.dtype?.traits.family == .float || d.typeDescription.hasPrefix("opaque") else { return false }
                 if let owner = layerOf[d.path] { return owner == l.name }
+                if let group { return d.path.hasPrefix(group + "/") }
                 return d.path.contains("/\(l.name)/")
             }
             if let off = vars.first(where: { $0.dtype != expected && !($0.typeDescription.hasPrefix("opaque") && expected == .bfloat16) }) {

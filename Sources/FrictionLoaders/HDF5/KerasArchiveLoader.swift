@@ -42,23 +42,17 @@ enum KerasArchiveLoader {
         let display = "\(ctx.where_)!\(weightsMember)"
         switch ZipArchive.contents(of: member, in: bytes, limit: ctx.options.maxDecompressedBytes) {
         case .stored(let range):
-            let member = UnsafeRawBufferPointer(rebasing: bytes[range])
-            model = try HDF5Library.serialized { [model] () throws(LoadError) -> Model in
-                var model = model
-                let file = try HDF5File.open(image: member, display: display)
-                try HDF5Loader.describe(file, into: &model, fileBytes: UInt64(range.count), base: UInt64(range.lowerBound),
-                                        container: ctx.container, member: weightsMember, kerasConfig: config)
-                return model
-            }
+            let probe = try HDF5Isolation.probe(path: ctx.file, display: display, slice: UInt64(range.lowerBound)..<UInt64(range.upperBound),
+                                                image: ctx.encodings.isEmpty ? nil : UnsafeRawBufferPointer(rebasing: bytes[range]))
+            try HDF5Loader.describe(probe, into: &model, fileBytes: UInt64(range.count), base: UInt64(range.lowerBound),
+                                    container: ctx.container, member: weightsMember, kerasConfig: config)
         case .inflated(let data):
             let note = (ctx.container.map { $0 + "+" } ?? "") + "zip:\(weightsMember) (deflated)"
-            model = try HDF5Library.serialized { [model] () throws(LoadError) -> Model in
-                var model = model
-                let file = try HDF5File.open(copying: data, display: display)
-                try HDF5Loader.describe(file, into: &model, fileBytes: UInt64(data.count), base: 0, container: note, member: weightsMember,
-                                        kerasConfig: config, inflated: true)
-                return model
-            }
+            let probe = try data.withUnsafeBytes { (raw) -> Result<HDF5Probe, LoadError> in
+                do throws(LoadError) { return .success(try HDF5Isolation.probe(image: raw, display: display)) } catch { return .failure(error) }
+            }.get()
+            try HDF5Loader.describe(probe, into: &model, fileBytes: UInt64(data.count), base: 0, container: note, member: weightsMember,
+                                    kerasConfig: config, inflated: true)
         case .unreadable(let code, let message):
             throw ctx.error(code, "\(weightsMember): \(message)", at: Int(clamping: member.localHeader))
         }

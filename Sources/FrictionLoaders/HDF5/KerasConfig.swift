@@ -43,6 +43,23 @@ struct KerasConfig {
         }
     }
 
+    /// Keras' `naming.to_snake_case`: drop non-word characters, then `_` before each capitalised
+    /// word and between a lower-case letter and an upper-case one (Conv2D → conv2d,
+    /// BatchNormalization → batch_normalization).
+    static func snakeCase(_ name: String) -> String {
+        let chars = Array(name.filter { $0.isLetter || $0.isNumber || $0 == "_" })
+        var out: [Character] = []
+        for (i, c) in chars.enumerated() {
+            if i > 0, c.isUppercase {
+                let next = i + 1 < chars.count ? chars[i + 1] : nil
+                let prev = chars[i - 1]
+                if (next?.isLowercase ?? false) || prev.isLowercase { out.append("_") }
+            }
+            out.append(c)
+        }
+        return String(out).lowercased()
+    }
+
     static func isKerasModule(_ module: String) -> Bool {
         kerasPackages.contains { module == $0 || module.hasPrefix($0 + ".") }
     }
