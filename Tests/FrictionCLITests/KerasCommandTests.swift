@@ -35,6 +35,22 @@ import Testing
         for rule in Self.kerasRules where !c.rules.contains(rule) { #expect(!codes.contains(rule), "\(file): unexpected \(rule)") }
     }
 
+    /// A decoded stream reaches the HDF5 worker through an in-memory file.
+    @Test(arguments: ["cnn.h5", "cnn.keras"])
+    func zstdCompressedKerasFilesGoThroughTheWorker(file: String) throws {
+        func tensors(_ path: String) throws -> [String] {
+            let run = FrictionBinary.run(["inspect", "--format", "json", Fixtures.path("hdf5/" + path)])
+            #expect(run.status == 0, "\(run.stderr)")
+            let report = try JSONParser.parse(Array(run.stdout.utf8)).value
+            return (report["inputs"]?.arrayValue?.first?["tensors"]?.arrayValue ?? []).compactMap { t in
+                t["name"]?.stringValue.map { "\($0) \(t["dtype"]?.stringValue ?? "") \(t["shape"].map { $0.serialized() } ?? "")" }
+            }
+        }
+        let plain = try tensors(file)
+        #expect(plain.count == 22)
+        #expect(try tensors(file + ".zst") == plain)
+    }
+
     @Test(arguments: ["corrupt.h5", "truncated.h5"])
     func corruptFilesGiveOneLineAndNoHDF5Noise(file: String) {
         let path = Fixtures.path("hdf5/" + file)
