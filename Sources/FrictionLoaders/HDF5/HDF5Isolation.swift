@@ -46,7 +46,8 @@ public enum HDF5Isolation {
         if let exe = executable {
             let fd = try memfd(image, display: display)
             defer { close(fd) }
-            return try HDF5Probe(json: try answer(exe, ["probe", "/dev/fd/3"], memfd: fd, limit: 1 << 30, display: display), file: display)
+            return try HDF5Probe(json: try answer(exe, ["probe", "/dev/fd/3", "0", String(image.count)], memfd: fd, limit: 1 << 30, display: display),
+                                 file: display)
         }
         return try HDF5Library.serialized { () throws(LoadError) -> HDF5Probe in
             try HDF5Probe.collect(try HDF5File.open(image: image, display: display))
