@@ -13,7 +13,9 @@ struct Inspect: ParsableCommand {
         discussion: """
             Formats are chosen by content: safetensors (and sharded folders with an index), GGUF v2/v3, ONNX, \
             NumPy .npy/.npz, PyTorch checkpoints (.pt/.pth/.bin/.ckpt: zip, legacy and TorchScript, read without \
-            unpickling), raw pickles and zip archives (their pickles' globals are listed), any of these wrapped in zstd, \
+            unpickling), Keras .h5 / .keras and any HDF5 file (through libhdf5 in a worker process; Lambda code, \
+            custom objects and external links are reported, never run or followed), raw pickles and zip archives \
+            (their pickles' globals are listed), any of these wrapped in zstd, \
             and Hugging Face model folders. \
             Exit code 2 when any input cannot be read completely.
             """
