@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FrictionLoaders", targets: ["FrictionLoaders"]),
         .library(name: "FrictionReport", targets: ["FrictionReport"]),
         .library(name: "FrictionRules", targets: ["FrictionRules"]),
+        .library(name: "FrictionCompare", targets: ["FrictionCompare"]),
         .library(name: "FrictionNumerics", targets: ["FrictionNumerics"]),
         .library(name: "FrictionExecutor", targets: ["FrictionExecutor"]),
     ],
@@ -34,13 +35,14 @@ let package = Package(
         .target(name: "FrictionNumerics", dependencies: ["FrictionCore"]),
         .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
+        .target(name: "FrictionCompare", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "FrictionAnalysis"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
         .executableTarget(
             name: "FrictionCLI",
             dependencies: [
                 "FrictionCore", "FrictionAnalysis", "FrictionNumerics", "FrictionLoaders", "FrictionRules", "FrictionReport",
-                "FrictionExecutor",
+                "FrictionExecutor", "FrictionCompare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "FrictionTestSupport", dependencies: ["FrictionCore", "FrictionLoaders"]),
@@ -56,6 +58,9 @@ let package = Package(
         .testTarget(
             name: "FrictionExecutorTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),
+        .testTarget(
+            name: "FrictionCompareTests",
+            dependencies: ["FrictionCore", "FrictionLoaders", "FrictionNumerics", "FrictionCompare", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionCLITests",
             dependencies: ["FrictionCLI", "FrictionCore", "FrictionReport", "FrictionLoaders", "FrictionExecutor", "FrictionTestSupport"]),

@@ -1,3 +1,4 @@
+import FrictionCompare
 import ArgumentParser
 import FrictionCore
 import FrictionLoaders

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrictionCompare
 import FrictionCore
 import FrictionLoaders
 import FrictionReport
@@ -66,6 +67,9 @@ struct Lint: ParsableCommand {
     @Option(help: "Inputs for --replay (.npz / .npy / .pb, repeatable; generated from the input shapes otherwise).")
     var replayInputs: [String] = []
 
+    @Option(help: "A reference checkpoint (the training weights): compare every input against it (PREC013, QNT012, EXP024).")
+    var reference: String?
+
     func run() throws {
         let setup = try LintSetup(paths: paths, config: config, rulesDir: rulesDir, extraRules: rules, select: select,
                                   ignore: ignore, targets: target, baseline: baseline, failOn: failOn)
@@ -76,12 +80,19 @@ struct Lint: ParsableCommand {
         if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
         guard ["auto", "always", "never"].contains(scanWeights) else { throw ValidationError("--scan-weights must be auto, always or never") }
         let replayPolicy = try replay.map(LintReplay.policy)
+        var referenceModel: Model?
+        if let reference {
+            do throws(LoadError) { referenceModel = try ModelLoader.load(reference, options: options) } catch {
+                throw ValidationError("cannot read the reference: \(error)")
+            }
+        }
         var inputs: [InputResult] = []
         let payloads = PayloadMap()
         for path in paths where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
             do throws(LoadError) {
                 var model = try ModelLoader.load(path, options: options)
                 if let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
+                if let referenceModel { model.issues += ModelComparison().compare(referenceModel, model).issues(candidateFile: path) }
                 let scan = scanWeights == "always" || (scanWeights == "auto" && model.tensorBytes <= scanLimit)
                 let statistics = scan ? WeightScan.scan(model, payloads: payloads).statistics : [:]
                 if scan { model.issues += DuplicateTensors.issues(model, payloads: payloads) }

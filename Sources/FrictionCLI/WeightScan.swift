@@ -1,3 +1,4 @@
+import FrictionCompare
 import FrictionCore
 import FrictionLoaders
 import FrictionNumerics
@@ -14,11 +15,7 @@ struct WeightScan {
 
     /// Why a tensor's bytes are not a plain little-endian row-major array, if they are not.
     static func unscannable(_ tensor: TensorInfo) -> String? {
-        if tensor.byteOrder == .big { return "big-endian payload (not scanned)" }
-        if let view = tensor.view, !view.isContiguous(tensor.shape.fixedDims ?? []) {
-            return "a strided view of a shared storage (not scanned)"
-        }
-        return nil
+        TensorDecoder.unreadable(tensor).map { $0 + " (not scanned)" }
     }
 
     static func scan(_ model: Model, payloads: PayloadMap) -> Result {

@@ -7,21 +7,39 @@ import FrictionNumerics
 /// plain float and integer types, 8-bit and packed 4-bit codes, ggml blocks (numpy shape is
 /// ggml's ne reversed), FP8 with a per-tensor or per-channel `weight_scale`, and GPTQ / AWQ
 /// `qweight` with `scales`/`qzeros`/`g_idx` (dequantized to [in, out]).
-struct TensorDecoder {
-    let model: Model
-    let payloads: PayloadMap
+public struct TensorDecoder {
+    public let model: Model
+    public let payloads: PayloadMap
+    private let byName: [String: TensorInfo]
 
-    struct Decoded {
-        var values: [Float]
-        var shape: [UInt64]
-        var note: String?
+    public init(model: Model, payloads: PayloadMap) {
+        self.model = model
+        self.payloads = payloads
+        self.byName = Dictionary(model.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func tensor(_ name: String) -> TensorInfo? { model.tensors.first { $0.name == name } }
+    /// Values in NumPy order with their shape, and how they were obtained.
+    public struct Decoded: Sendable {
+        public var values: [Float]
+        public var shape: [UInt64]
+        public var note: String?
+        /// The quantization scheme when scales were applied (`NVFP4`, `GPTQ-int4`, `AWQ-int4`,
+        /// `float8_e4m3fn`, `int8`), for the format expectations of a comparison.
+        public var format: String? = nil
+    }
+
+    public func tensor(_ name: String) -> TensorInfo? { byName[name] }
+
+    /// Why a tensor's payload is not a plain little-endian array here (big-endian, strided view), or nil.
+    public static func unreadable(_ tensor: TensorInfo) -> String? {
+        if tensor.byteOrder == .big { return "big-endian payload" }
+        if let view = tensor.view, !view.isContiguous(tensor.shape.fixedDims ?? []) { return "a strided view of a shared storage" }
+        return nil
+    }
 
     /// Plain decode of a tensor's own codes (no scales).
-    func codes(_ t: TensorInfo) -> [Float]? {
-        guard WeightScan.unscannable(t) == nil, let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
+    public func codes(_ t: TensorInfo) -> [Float]? {
+        guard Self.unreadable(t) == nil, let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
         switch t.type {
         case .dtype(let d):
             switch d {
@@ -29,6 +47,8 @@ struct TensorDecoder {
             case .float64: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
             case .float16: return (0..<count).map { Float(Float16(bitPattern: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))) }
             case .bfloat16: return (0..<count).map { Float(bitPattern: UInt32(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) << 16) }
+            case .int8: return (0..<count).map { Float(Int8(bitPattern: bytes[$0])) }
+            case .uint8: return (0..<count).map { Float(bytes[$0]) }
             case .int16: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)) }
             case .uint16: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
             case .int32: return (0..<count).map { Float(bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
@@ -50,7 +70,8 @@ struct TensorDecoder {
         }
     }
 
-    func decode(_ t: TensorInfo) -> Decoded? {
+    /// The tensor's values with its scheme's scales applied (see the type's summary).
+    public func decode(_ t: TensorInfo) -> Decoded? {
         let dims = t.shape.fixedDims ?? []
         let module = TensorNames.module(of: t.name)
         let leaf = TensorNames.leaf(of: t.name)
@@ -67,12 +88,12 @@ struct TensorDecoder {
                 let format: IntPacking.GPTQFormat = quant?["checkpoint_format"]?.stringValue == "gptq_v2" ? .v2 : .v1
                 if let v = IntPacking.dequantizeGPTQ(qweight: ints, qzeros: zeros, scales: scales, gIdx: gIdx, bits: bits,
                                                      groupSize: group <= 0 ? inF : group, inFeatures: inF, outFeatures: outF, format: format) {
-                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]")
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]", format: "GPTQ-int\(bits)")
                 }
             } else if method == "awq" {
                 let inF = Int(dims[0]), outF = Int(dims[1]) * pack
                 if let v = IntPacking.dequantizeAWQ(qweight: ints, qzeros: zeros, scales: scales, groupSize: group, inFeatures: inF, outFeatures: outF) {
-                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]")
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]", format: "AWQ-int\(bits)")
                 }
             }
         }
@@ -83,32 +104,36 @@ struct TensorDecoder {
             let count = Int(dims[0] * dims[1] * 2)
             let convention: NVFP4.GlobalScaleConvention = globalT.name.hasSuffix("weight_global_scale") ? .compressedTensors : .modelOpt
             if let v = try? NVFP4.dequantize(data: data, blockScales: scales, globalScale: global, count: count, convention: convention) {
-                return Decoded(values: v, shape: [dims[0], dims[1] * 2], note: "NVFP4 (\(convention)) dequantized with \(scaleT.name) and \(globalT.name)")
+                return Decoded(values: v, shape: [dims[0], dims[1] * 2], note: "NVFP4 (\(convention)) dequantized with \(scaleT.name) and \(globalT.name)", format: "NVFP4")
             }
         }
         guard var values = codes(t) else { return nil }
         var shape = dims
         var note: String?
+        var format: String?
         if case .ggml = t.type { shape = dims.reversed() }
-        if case .dtype(let d) = t.type, d == .float8_e4m3fn || d == .float8_e5m2, let scaleT = tensor(module + ".weight_scale") ?? tensor(module + ".weight_scale_inv"),
+        // Scaled 8-bit weights: FP8 (per tensor, per channel, per block) and int8 (compressed-tensors W8A8).
+        if case .dtype(let d) = t.type, d == .float8_e4m3fn || d == .float8_e5m2 || (d == .int8 && leaf == "weight"),
+           let scaleT = tensor(module + ".weight_scale") ?? tensor(module + ".weight_scale_inv"),
            let scale = codes(scaleT), dims.count == 2 {
+            format = d.rawValue
             let rows = Int(dims[0]), cols = Int(dims[1])
             if scale.count == 1 {
                 values = values.map { $0 * scale[0] }
-                note = "FP8 × per-tensor scale \(scaleT.name)"
+                note = "\(d.rawValue) × per-tensor scale \(scaleT.name)"
             } else if scale.count == rows {
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[r] } }
-                note = "FP8 × per-channel scale \(scaleT.name)"
+                note = "\(d.rawValue) × per-channel scale \(scaleT.name)"
             } else if let sd = scaleT.shape.fixedDims, sd.count == 2, sd[0] > 0, sd[1] > 0 {
                 let br = (rows + Int(sd[0]) - 1) / Int(sd[0]), bc = (cols + Int(sd[1]) - 1) / Int(sd[1])
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[(r / br) * Int(sd[1]) + c / bc] } }
-                note = "FP8 × block scale \(scaleT.name)"
+                note = "\(d.rawValue) × block scale \(scaleT.name)"
             }
         }
-        return Decoded(values: values, shape: shape, note: note)
+        return Decoded(values: values, shape: shape, note: note, format: format)
     }
 
-    func int32s(_ t: TensorInfo) -> [Int32] {
+    public func int32s(_ t: TensorInfo) -> [Int32] {
         guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init), bytes.count >= count * 4 else { return [] }
         return (0..<count).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self) }
     }
