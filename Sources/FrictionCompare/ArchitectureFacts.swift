@@ -15,7 +15,8 @@ public struct ArchitectureFacts: Sendable {
         ("num_key_value_heads", "attention.head_count_kv"), ("intermediate_size", "feed_forward_length"),
         ("max_position_embeddings", "context_length"), ("rope_theta", "rope.freq_base"), ("head_dim", "attention.key_length"),
         ("rms_norm_eps", "attention.layer_norm_rms_epsilon"), ("layer_norm_eps", "attention.layer_norm_epsilon"),
-        ("vocab_size", "vocab_size"), ("tie_word_embeddings", nil),
+        ("vocab_size", "vocab_size"), ("tie_word_embeddings", nil), ("rope_scaling.type", "rope.scaling.type"),
+        ("rope_scaling.factor", "rope.scaling.factor"),
     ]
 
     public init(_ model: Model) {
@@ -40,6 +41,10 @@ public struct ArchitectureFacts: Sendable {
             let text = config["text_config"].flatMap { $0["hidden_size"] != nil ? $0 : nil } ?? config
             family = config["model_type"]?.stringValue
             for (hf, _) in Self.keys { if let v = text[hf] ?? config[hf] { values[hf] = v } }
+            if let scaling = text["rope_scaling"] ?? config["rope_scaling"], case .object = scaling {
+                if let t = scaling["rope_type"] ?? scaling["type"] { values["rope_scaling.type"] = t }
+                if let f = scaling["factor"] { values["rope_scaling.factor"] = f }
+            }
             if values["num_key_value_heads"] == nil, let heads = values["num_attention_heads"] { values["num_key_value_heads"] = heads }
             if values["tie_word_embeddings"] == nil, !model.tensors.isEmpty {
                 values["tie_word_embeddings"] = .bool(!model.tensors.contains { $0.name.hasSuffix("lm_head.weight") })

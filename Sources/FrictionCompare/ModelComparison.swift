@@ -57,7 +57,13 @@ public struct ModelComparison {
             guard let t = pair.transform.apply(vb.values, shape: vb.shape, heads: heads) else { out.problem = "cannot apply \(pair.transform.rawValue)"; return out }
             (vb.values, vb.shape) = t
         }
-        // The candidate may store the transpose (ONNX MatMul, GPT-2 Conv1D, GPTQ's [in, out]).
+        // GPTQ / AWQ decode to [in, out]: back to the module's [out, in] (square matrices too).
+        for side in [0, 1] {
+            let d = side == 0 ? va : vb
+            guard d.inOut, let t = PairTransform.transpose.apply(d.values, shape: d.shape, heads: nil) else { continue }
+            if side == 0 { (va.values, va.shape, va.inOut) = (t.values, t.shape, false) } else { (vb.values, vb.shape, vb.inOut) = (t.values, t.shape, false); out.storedTransposed = true }
+        }
+        // The candidate may store the transpose (ONNX MatMul, GPT-2 Conv1D).
         if va.shape != vb.shape, vb.shape.count == 2, va.shape == [vb.shape[1], vb.shape[0]],
            let t = PairTransform.transpose.apply(vb.values, shape: vb.shape, heads: nil) {
             (vb.values, vb.shape) = t

@@ -26,6 +26,8 @@ public struct TensorDecoder {
         /// The quantization scheme when scales were applied (`NVFP4`, `GPTQ-int4`, `AWQ-int4`,
         /// `float8_e4m3fn`, `int8`), for the format expectations of a comparison.
         public var format: String? = nil
+        /// The values are `[in, out]`, the transpose of the module's `[out, in]` weight (GPTQ / AWQ).
+        public var inOut = false
     }
 
     public func tensor(_ name: String) -> TensorInfo? { byName[name] }
@@ -88,12 +90,12 @@ public struct TensorDecoder {
                 let format: IntPacking.GPTQFormat = quant?["checkpoint_format"]?.stringValue == "gptq_v2" ? .v2 : .v1
                 if let v = IntPacking.dequantizeGPTQ(qweight: ints, qzeros: zeros, scales: scales, gIdx: gIdx, bits: bits,
                                                      groupSize: group <= 0 ? inF : group, inFeatures: inF, outFeatures: outF, format: format) {
-                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]", format: "GPTQ-int\(bits)")
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]", format: "GPTQ-int\(bits)", inOut: true)
                 }
             } else if method == "awq" {
                 let inF = Int(dims[0]), outF = Int(dims[1]) * pack
                 if let v = IntPacking.dequantizeAWQ(qweight: ints, qzeros: zeros, scales: scales, groupSize: group, inFeatures: inF, outFeatures: outF) {
-                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]", format: "AWQ-int\(bits)")
+                    return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]", format: "AWQ-int\(bits)", inOut: true)
                 }
             }
         }

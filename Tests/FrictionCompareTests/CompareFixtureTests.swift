@@ -72,21 +72,26 @@ import Testing
     /// floor or beyond one quantization step, and the SNR ordered by bits.
     @Test func cleanExportsSitAtTheirFormatsErrorLevel() throws {
         var meanSNR: [String: Double] = [:]
-        for q in ["q8_0", "q5_0", "q4_0", "mxfp4"] {
-            let row = try #require(Self.comparisons.first { $0["b"]?.stringValue == "compare/llama-\(q).gguf" })
+        let exports = ["llama-q8_0.gguf": 22, "llama-q5_0.gguf": 22, "llama-q4_0.gguf": 22, "llama-mxfp4.gguf": 22,
+                       "llama-fp8": 21, "llama-int8": 21, "llama-nvfp4": 21, "llama-gptq": 21]
+        for (file, count) in exports.sorted(by: { $0.key < $1.key }) {
+            let row = try #require(Self.comparisons.first { $0["b"]?.stringValue == "compare/" + file })
             let report = try Self.run(row)
-            #expect(!report.hasFindings, "\(q): \(report.pairs.filter(\.flagged).map(\.b))")
-            let quantized = report.pairs.filter { $0.bType != "F32" }
-            #expect(quantized.count == 22)
+            #expect(!report.hasFindings, "\(file): \(report.pairs.filter(\.flagged).map(\.b))")
+            let quantized = report.pairs.filter { !["F32", "bfloat16"].contains($0.bFormat ?? $0.bType) }
+            #expect(quantized.count == count, "\(file)")
             for p in quantized {
                 let snr = try #require(p.metrics?.snrDB)
-                let expected = try #require(FormatExpectation.expectedSNR[p.bType])
-                #expect(snr >= expected - FormatExpectation.margin && snr <= expected + 8, "\(q) \(p.b): \(snr) dB, table \(expected)")
-                #expect((p.metrics?.beyondSteps ?? 1) == 0, "\(q) \(p.b): \(p.metrics?.beyondSteps ?? -1) beyond one step")
+                let format = p.bFormat ?? p.bType
+                let expected = try #require(FormatExpectation.expectedSNR[format], "\(format)")
+                #expect(snr >= expected - FormatExpectation.margin && snr <= expected + 8, "\(file) \(p.b): \(snr) dB, table \(expected) for \(format)")
+                #expect((p.metrics?.beyondSteps ?? 0) == 0, "\(file) \(p.b): \(p.metrics?.beyondSteps ?? -1) beyond one step")
             }
-            meanSNR[q] = quantized.compactMap(\.metrics?.snrDB).reduce(0, +) / Double(quantized.count)
+            meanSNR[file] = quantized.compactMap(\.metrics?.snrDB).reduce(0, +) / Double(quantized.count)
         }
-        #expect(meanSNR["q8_0"]! > meanSNR["q5_0"]! && meanSNR["q5_0"]! > meanSNR["q4_0"]! && meanSNR["q4_0"]! > meanSNR["mxfp4"]!, "\(meanSNR)")
+        let order = ["llama-q8_0.gguf", "llama-q5_0.gguf", "llama-q4_0.gguf", "llama-mxfp4.gguf"].compactMap { meanSNR[$0] }
+        #expect(order == order.sorted(by: >), "\(meanSNR)")
+        #expect(meanSNR["llama-gptq"].map { abs($0 - meanSNR["llama-q4_0.gguf"]!) < 3 } == true, "4-bit groups of 32 land near Q4_0: \(meanSNR)")
     }
 
     @Test func theDamagedExportIsPinpointed() throws {
