@@ -109,6 +109,7 @@ public struct TensorDecoder {
                 return Decoded(values: v, shape: [dims[0], dims[1] * 2], note: "NVFP4 (\(convention)) dequantized with \(scaleT.name) and \(globalT.name)", format: "NVFP4")
             }
         }
+        if let mx = mxfp4(t, dims: dims, module: module, leaf: leaf) { return mx }
         guard var values = codes(t) else { return nil }
         var shape = dims
         var note: String?
@@ -133,6 +134,40 @@ public struct TensorDecoder {
             }
         }
         return Decoded(values: values, shape: shape, note: note, format: format)
+    }
+
+    /// MXFP4 (OCP Microscaling): E2M1 codes two per byte (element 2k in the low nibble) with one
+    /// E8M0 exponent per 32 elements — compressed-tensors' `weight_packed` + `weight_scale`
+    /// (uint8 / float8_e8m0fnu), or gpt-oss' `NAME_blocks` [..., blocks, 16] + `NAME_scales`.
+    func mxfp4(_ t: TensorInfo, dims: [UInt64], module: String, leaf: String) -> Decoded? {
+        guard case .dtype(.uint8) = t.type, let last = dims.last, last > 0 else { return nil }
+        let scaleT: TensorInfo?
+        let shape: [UInt64]
+        if leaf.hasSuffix("_blocks"), dims.count >= 2, last == 16 {
+            scaleT = tensor(String(t.name.dropLast("_blocks".count)) + "_scales")
+            shape = Array(dims.dropLast(2)) + [dims[dims.count - 2] * 32]
+        } else if leaf == "weight_packed" || leaf == "weight" {
+            scaleT = tensor(module + ".weight_scale")
+            shape = Array(dims.dropLast()) + [last * 2]
+        } else {
+            return nil
+        }
+        guard let scaleT, scaleT.type == .dtype(.uint8) || scaleT.type == .dtype(.float8_e8m0fnu),
+              let count = Shape.checkedProduct(shape), count > 0,
+              count % 32 == 0, scaleT.parameterCount == count / 32,
+              let data = try? payloads.bytes(for: t), let scales = try? payloads.bytes(for: scaleT),
+              UInt64(data.count) * 2 >= count, UInt64(scales.count) >= count / 32 else { return nil }
+        let grid: [Float] = [0, 0.5, 1, 1.5, 2, 3, 4, 6, -0.0, -0.5, -1, -1.5, -2, -3, -4, -6]
+        var values = [Float](repeating: 0, count: Int(count))
+        for block in 0..<Int(count / 32) {
+            let e = Int(scales[block])
+            let scale: Float = e == 255 ? .nan : Float(sign: .plus, exponent: e - 127, significand: 1)
+            for i in (block * 32)..<(block * 32 + 32) {
+                let byte = data[i >> 1]
+                values[i] = grid[Int(i & 1 == 0 ? byte & 0x0F : byte >> 4)] * scale
+            }
+        }
+        return Decoded(values: values, shape: shape, note: "MXFP4 dequantized with \(scaleT.name)", format: "MXFP4")
     }
 
     public func int32s(_ t: TensorInfo) -> [Int32] {

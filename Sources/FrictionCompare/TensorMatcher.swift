@@ -37,7 +37,8 @@ public struct TensorMatcher {
         var out: [String: String] = [:]
         for t in model.tensors where !TensorNames.isAuxiliary(t.name) && t.parameterCount != nil {
             let leaf = TensorNames.leaf(of: t.name)
-            let key = ["qweight", "weight_packed"].contains(leaf) ? TensorNames.module(of: t.name) + ".weight" : t.name
+            let key = ["qweight", "weight_packed"].contains(leaf) ? TensorNames.module(of: t.name) + ".weight"
+                : leaf.hasSuffix("_blocks") ? String(t.name.dropLast("_blocks".count)) : t.name
             out[key] = t.name
         }
         return out

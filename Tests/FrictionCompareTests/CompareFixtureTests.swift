@@ -73,7 +73,7 @@ import Testing
     @Test func cleanExportsSitAtTheirFormatsErrorLevel() throws {
         var meanSNR: [String: Double] = [:]
         let exports = ["llama-q8_0.gguf": 22, "llama-q5_0.gguf": 22, "llama-q4_0.gguf": 22, "llama-mxfp4.gguf": 22,
-                       "llama-fp8": 21, "llama-int8": 21, "llama-nvfp4": 21, "llama-gptq": 21]
+                       "llama-fp8": 21, "llama-int8": 21, "llama-nvfp4": 21, "llama-gptq": 21, "llama-mxfp4-ct": 21]
         for (file, count) in exports.sorted(by: { $0.key < $1.key }) {
             let row = try #require(Self.comparisons.first { $0["b"]?.stringValue == "compare/" + file })
             let report = try Self.run(row)
@@ -91,6 +91,7 @@ import Testing
         }
         let order = ["llama-q8_0.gguf", "llama-q5_0.gguf", "llama-q4_0.gguf", "llama-mxfp4.gguf"].compactMap { meanSNR[$0] }
         #expect(order == order.sorted(by: >), "\(meanSNR)")
+        #expect(meanSNR["llama-mxfp4-ct"].map { abs($0 - meanSNR["llama-mxfp4.gguf"]!) < 1.5 } == true, "MXFP4 in GGUF and in compressed-tensors: \(meanSNR)")
         #expect(meanSNR["llama-gptq"].map { abs($0 - meanSNR["llama-q4_0.gguf"]!) < 3 } == true, "4-bit groups of 32 land near Q4_0: \(meanSNR)")
     }
 
