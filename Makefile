@@ -5,7 +5,7 @@ BIN_RELEASE = .build/release/friction
 BIN ?= $(BIN_DEBUG)
 DEMO_REPORT ?= friction-report.html
 
-.PHONY: all bootstrap build release test demo bench conformance fixtures clean
+.PHONY: all bootstrap build release test demo bench conformance fixtures fuzz clean
 
 all: build
 
@@ -41,5 +41,11 @@ conformance: $(if $(filter $(BIN_RELEASE),$(BIN)),release,build)
 fixtures:
 	fixtures/generate/generate_all.sh
 
+# libFuzzer + AddressSanitizer on every parser (FUZZ_SECONDS per target, default 60); crashing
+# inputs land in fixtures/regressions/<target>/ and are replayed by `make test`.
+FUZZ_SECONDS ?= 60
+fuzz: build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
 clean:
-	rm -rf .build friction-report.*
+	rm -rf .build .build-fuzz fuzz-out friction-report.*

@@ -50,10 +50,15 @@ struct Compare: ParsableCommand {
     @Option(help: "k for top-k agreement of logits.")
     var topK: Int = 5
 
+    @Option(help: LimitOption.help)
+    var limit: [String] = []
+
     func run() throws {
         guard ["text", "json", "markdown", "html"].contains(format) else { throw ValidationError("--format must be text, json, markdown or html") }
         guard steps > 0, topK > 0, temperature.allSatisfy({ $0 > 0 }) else { throw ValidationError("--steps, --top-k and --temperature must be positive") }
-        let a = try load(reference), b = try load(candidate)
+        var options = LoadOptions()
+        try LimitOption.apply(limit, to: &options)
+        let a = try load(reference, options), b = try load(candidate, options)
         var report: CompareReport
         var logitStats: [ActivationComparison.Logits] = []
         if a.format == .npz && b.format == .npz {
@@ -77,8 +82,8 @@ struct Compare: ParsableCommand {
         if report.hasFindings { throw ExitCode(1) }
     }
 
-    func load(_ path: String) throws -> Model {
-        do throws(LoadError) { return try ModelLoader.load(path) } catch {
+    func load(_ path: String, _ options: LoadOptions) throws -> Model {
+        do throws(LoadError) { return try ModelLoader.load(path, options: options) } catch {
             FileHandleOutput.standardError("error: \(error)\n")
             throw ExitCode(2)
         }

@@ -38,9 +38,13 @@ struct Inspect: ParsableCommand {
     @Option(help: "Cap on bytes produced by decompressing one input (default 4 GiB).")
     var maxDecompressed: UInt64?
 
+    @Option(help: LimitOption.help)
+    var limit: [String] = []
+
     func run() throws {
         var options = LoadOptions()
         if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
+        try LimitOption.apply(limit, to: &options)
         var models: [Model] = []
         var errors: [LoadError] = []
         for path in paths {

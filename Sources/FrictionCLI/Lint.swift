@@ -55,6 +55,9 @@ struct Lint: ParsableCommand {
     @Option(help: "Cap on bytes produced by decompressing one input (default 4 GiB).")
     var maxDecompressed: UInt64?
 
+    @Option(help: LimitOption.help)
+    var limit: [String] = []
+
     @Option(help: "Scan weight values for the value rules: auto (inputs up to --scan-limit bytes), always, never.")
     var scanWeights: String = "auto"
 
@@ -78,6 +81,7 @@ struct Lint: ParsableCommand {
         }
         var options = LoadOptions()
         if let maxDecompressed { options.maxDecompressedBytes = maxDecompressed }
+        try LimitOption.apply(limit, to: &options)
         guard ["auto", "always", "never"].contains(scanWeights) else { throw ValidationError("--scan-weights must be auto, always or never") }
         let replayPolicy = try replay.map(LintReplay.policy)
         var referenceModel: Model?
@@ -88,7 +92,9 @@ struct Lint: ParsableCommand {
         }
         var inputs: [InputResult] = []
         let payloads = PayloadMap()
-        for path in paths where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
+        // Inputs are linted and reported in path order, so the report does not depend on the
+        // order they were named in.
+        for path in paths.sorted() where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
             do throws(LoadError) {
                 var model = try ModelLoader.load(path, options: options)
                 if let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
@@ -101,7 +107,7 @@ struct Lint: ParsableCommand {
                 inputs.append(setup.linter.lint(path: path, model: nil, error: error))
             }
         }
-        let command = (["friction"] + CommandLine.arguments.dropFirst()).map(shellQuote).joined(separator: " ")
+        let command = Self.canonicalCommand(Array(CommandLine.arguments.dropFirst()), paths: paths)
         let report = LintReport(inputs: inputs, rules: setup.linter.rules, targets: setup.linter.targets, command: command,
                                 failOn: setup.failOn, toolVersion: FrictionVersion.current)
         if let writeBaseline {
@@ -167,4 +173,14 @@ struct LintSetup {
 
 func shellQuote(_ s: String) -> String {
     s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,@:+".contains($0) } && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+extension Lint {
+    /// The command line as reports record it: options as given, then the inputs in path order
+    /// (the same report for the same inputs named in any order).
+    static func canonicalCommand(_ arguments: [String], paths: [String]) -> String {
+        var rest = arguments
+        for p in paths { if let i = rest.lastIndex(of: p) { rest.remove(at: i) } }
+        return (["friction"] + rest + paths.sorted()).map(shellQuote).joined(separator: " ")
+    }
 }

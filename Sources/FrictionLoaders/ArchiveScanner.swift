@@ -6,10 +6,9 @@ import FrictionCore
 /// is scanned like `data.pkl`. Stored members are read in place; deflated ones are inflated
 /// into a buffer bounded by the scan limit.
 struct ArchiveScanner {
-    var findings = PickleFindings()
+    var findings: PickleFindings
     let ctx: LoadContext
     /// Deepest archive nesting read (the file itself is depth 0).
-    static let maxDepth = 4
     /// Largest member inflated for scanning.
     var inflateLimit: UInt64 = 1 << 30
     /// Stored members up to this size get their CRC-32 checked.
@@ -17,6 +16,7 @@ struct ArchiveScanner {
 
     init(_ ctx: LoadContext) {
         self.ctx = ctx
+        findings = PickleFindings(limits: ctx.options.pickle)
         inflateLimit = min(ctx.options.maxDecompressedBytes, 1 << 30)
     }
 
@@ -83,8 +83,8 @@ struct ArchiveScanner {
     /// A zip inside the archive: read and scanned like the outer one, to ``maxDepth``.
     mutating func scanNested(_ data: UnsafeRawBufferPointer, base: UInt64, path: String?, depth: Int) {
         let at = Location(file: ctx.file, offset: base, path: path)
-        guard depth + 1 <= Self.maxDepth else {
-            findings.issues.append(LoadIssue(code: "zip-nesting-limit", message: "archive nested deeper than \(Self.maxDepth) levels was not scanned", location: at))
+        guard depth + 1 <= ctx.options.maxArchiveDepth else {
+            findings.issues.append(LoadIssue(code: "zip-nesting-limit", message: "archive nested deeper than \(ctx.options.maxArchiveDepth) levels was not scanned (raise with --limit archive-depth=N)", location: at))
             return
         }
         do throws(LoadError) {

@@ -69,7 +69,7 @@ enum GGUFLoader {
             case .array:
                 let typeAt = cursor.position
                 guard depth < maxDepth else {
-                    throw ctx.error("gguf-nesting", "\(key): arrays nest deeper than \(maxDepth) levels", at: typeAt)
+                    throw ctx.error("gguf-nesting", "\(key): arrays nest deeper than \(maxDepth) levels (raise with --limit gguf-array-depth=N)", at: typeAt)
                 }
                 let elementType = try valueType("an element of \(key)")
                 let countAt = cursor.position

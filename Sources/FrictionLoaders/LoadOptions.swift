@@ -12,6 +12,55 @@ public struct LoadOptions: Sendable {
     public var maxNpyHeader: UInt64 = 10_000
     /// Deepest GGUF array nesting accepted.
     public var maxGGUFArrayDepth: Int = 8
+    /// Work bounds of the pickle machine (opcodes, stack, memo, values, references).
+    public var pickle = PickleLimits()
+    /// Deepest ONNX subgraph nesting (If / Loop / Scan bodies) accepted.
+    public var maxONNXGraphDepth: Int = 64
+    /// Most ONNX nodes accepted, all graphs and functions together.
+    public var maxONNXNodes: Int = 10_000_000
+    /// Deepest nesting of archives inside archives that is scanned.
+    public var maxArchiveDepth: Int = 4
+    /// Whether HDF5 content is handed to libhdf5 at all (the fuzzers switch it off: they exercise
+    /// friction's own code, and the CLI isolates libhdf5 in a worker process).
+    public var readHDF5 = true
+
+    /// The caps `--limit NAME=VALUE` can set, with what each bounds.
+    public static let limitNames: [(name: String, help: String)] = [
+        ("decompressed-bytes", "bytes produced by decompressing one input"),
+        ("zstd-window-log", "largest zstd window, as log2"),
+        ("safetensors-header", "bytes of a safetensors JSON header"),
+        ("npy-header", "bytes of a .npy header"),
+        ("gguf-array-depth", "nesting of GGUF metadata arrays"),
+        ("pickle-opcodes", "pickle opcodes executed"),
+        ("pickle-stack", "pickle stack depth"),
+        ("pickle-memo", "pickle memo entries"),
+        ("pickle-values", "values one pickle creates"),
+        ("onnx-graph-depth", "nesting of ONNX subgraphs"),
+        ("onnx-nodes", "ONNX nodes in one model"),
+        ("archive-depth", "archives nested in archives"),
+    ]
+
+    /// Sets the cap `name` (one of ``limitNames``); false for an unknown name or a value out of range.
+    public mutating func setLimit(_ name: String, _ value: UInt64) -> Bool {
+        let int = Int(clamping: value)
+        guard value > 0 else { return false }
+        switch name {
+        case "decompressed-bytes": maxDecompressedBytes = value
+        case "zstd-window-log": guard value <= 31 else { return false }; zstdWindowLogMax = Int32(value)
+        case "safetensors-header": maxSafetensorsHeader = value
+        case "npy-header": maxNpyHeader = value
+        case "gguf-array-depth": guard value <= 64 else { return false }; maxGGUFArrayDepth = int
+        case "pickle-opcodes": pickle.opcodes = int
+        case "pickle-stack": pickle.stackDepth = int
+        case "pickle-memo": pickle.memoEntries = int
+        case "pickle-values": pickle.nodes = int
+        case "onnx-graph-depth": guard value <= 1024 else { return false }; maxONNXGraphDepth = int
+        case "onnx-nodes": maxONNXNodes = int
+        case "archive-depth": guard value <= 64 else { return false }; maxArchiveDepth = int
+        default: return false
+        }
+        return true
+    }
 
     public init() {}
 }

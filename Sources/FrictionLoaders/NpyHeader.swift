@@ -52,7 +52,7 @@ struct NpyHeader {
         }
         let headerStart = cursor.position
         guard headerLength <= ctx.options.maxNpyHeader else {
-            throw ctx.error("npy-header-too-large", "header length \(headerLength) exceeds the limit of \(ctx.options.maxNpyHeader) bytes", at: base + 8)
+            throw ctx.error("npy-header-too-large", "header length \(headerLength) exceeds the limit of \(ctx.options.maxNpyHeader) bytes (raise with --limit npy-header=N)", at: base + 8)
         }
         guard let raw = cursor.read(headerLength) else {
             throw ctx.error("npy-truncated", "header length \(headerLength) runs past the end (\(cursor.remaining) bytes left)", at: base + 8)

@@ -25,7 +25,7 @@ enum NpyLoader {
     /// An object array: no tensor, but its data is a pickle that `numpy.load(allow_pickle=True)`
     /// runs, so the pickle machine lists the globals it names (offsets in the file).
     static func objectArray(_ bytes: UnsafeRawBufferPointer, _ header: NpyHeader, _ ctx: LoadContext) -> Model {
-        var findings = PickleFindings()
+        var findings = PickleFindings(limits: ctx.options.pickle)
         let result = findings.scan(bytes, start: header.dataStart, file: ctx.file)
         var model = Model(path: ctx.file, format: .npy, sources: [ctx.source(.npy, decodedSize: bytes.count)],
                           properties: ["npy.version": "\(header.version.0).\(header.version.1)", "pickle.protocol": String(result.protocolVersion)])

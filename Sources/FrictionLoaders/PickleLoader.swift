@@ -45,7 +45,7 @@ enum PickleLoader {
     }
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
-        var findings = PickleFindings()
+        var findings = PickleFindings(limits: ctx.options.pickle)
         let result = findings.scan(bytes, file: ctx.file, stacked: true)
         var model = Model(path: ctx.file, format: .pickle, sources: [ctx.source(.pickle, decodedSize: bytes.count)])
         findings.absorb(into: &model)

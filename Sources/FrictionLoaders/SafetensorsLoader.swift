@@ -31,7 +31,7 @@ enum SafetensorsLoader {
         var cursor = ByteCursor(bytes)
         let n = cursor.u64() ?? 0
         guard n <= ctx.options.maxSafetensorsHeader else {
-            throw ctx.error("st-header-too-large", "header length \(n) exceeds the limit of \(ctx.options.maxSafetensorsHeader) bytes", at: 0)
+            throw ctx.error("st-header-too-large", "header length \(n) exceeds the limit of \(ctx.options.maxSafetensorsHeader) bytes (raise with --limit safetensors-header=N)", at: 0)
         }
         let headerEnd = 8 + Int(n)
         guard headerEnd <= bytes.count else {

@@ -77,7 +77,7 @@ enum ZstdLayer {
         if declared != contentSizeUnknown {
             let (total, overflow) = UInt64(output.count).addingReportingOverflow(declared)
             guard !overflow, total <= cap else {
-                throw ctx.error("zstd-too-large", "frame declares \(declared) decompressed bytes; the limit is \(cap) (--max-decompressed)", at: offset)
+                throw ctx.error("zstd-too-large", "frame declares \(declared) decompressed bytes; the limit is \(cap) (raise with --max-decompressed or --limit decompressed-bytes=N)", at: offset)
             }
         }
         let compressed = ZSTD_findFrameCompressedSize(frame.baseAddress, frame.count)
@@ -102,7 +102,7 @@ enum ZstdLayer {
             }
             return compressed
         case .some(.limit):
-            throw ctx.error("zstd-too-large", "decompressed data exceeds the limit of \(cap) bytes (--max-decompressed)", at: offset)
+            throw ctx.error("zstd-too-large", "decompressed data exceeds the limit of \(cap) bytes (raise with --max-decompressed or --limit decompressed-bytes=N)", at: offset)
         case .some(.truncated):
             throw ctx.error("zstd-truncated", "zstd frame ends before its last block", at: offset)
         case .some(.zstd(let code, let name)):

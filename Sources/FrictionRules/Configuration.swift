@@ -43,7 +43,11 @@ public struct Configuration: Sendable {
 
     /// Parses a configuration file; unknown keys and wrong types are errors with line numbers.
     public static func load(path: String) throws(RuleFileError) -> Configuration {
-        let doc = try YAMLDocument.load(path: path)
+        try parse(try YAMLDocument.load(path: path), file: path)
+    }
+
+    /// Parses a configuration document already read (`file` names it in errors).
+    public static func parse(_ doc: YAMLDocument, file path: String) throws(RuleFileError) -> Configuration {
         var config = Configuration()
         config.file = path
         guard case .object(let members) = doc.root else {

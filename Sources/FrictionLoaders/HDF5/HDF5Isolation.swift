@@ -22,6 +22,11 @@ public enum HDF5Isolation {
 
     static var executable: String? { worker.withLock { $0 } }
 
+    /// Refuses HDF5 content when the load options say so (`hdf5-disabled`).
+    static func checkEnabled(_ options: LoadOptions, _ display: String) throws(LoadError) {
+        if !options.readHDF5 { throw LoadError("hdf5-disabled", "HDF5 reading is switched off for this load", file: display) }
+    }
+
     static var timeout: Double {
         guard let text = getenv("FRICTION_HDF5_TIMEOUT_S").map({ String(cString: $0) }), let v = Double(text), v > 0 else { return defaultTimeout }
         return v

@@ -37,6 +37,7 @@ public enum HDF5Loader {
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
         var model = Model(path: ctx.file, format: .hdf5, sources: [ctx.source(.hdf5, decodedSize: bytes.count)])
+        try HDF5Isolation.checkEnabled(ctx.options, ctx.file)
         let probe = ctx.encodings.isEmpty ? try HDF5Isolation.probe(path: ctx.file, display: ctx.file)
                                           : try HDF5Isolation.probe(image: bytes, display: ctx.where_)
         try describe(probe, into: &model, fileBytes: UInt64(bytes.count), base: 0, container: ctx.container, member: nil, kerasConfig: nil)

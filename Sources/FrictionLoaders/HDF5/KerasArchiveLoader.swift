@@ -40,6 +40,7 @@ enum KerasArchiveLoader {
             return model
         }
         let display = "\(ctx.where_)!\(weightsMember)"
+        try HDF5Isolation.checkEnabled(ctx.options, display)
         switch ZipArchive.contents(of: member, in: bytes, limit: ctx.options.maxDecompressedBytes) {
         case .stored(let range):
             let probe = try HDF5Isolation.probe(path: ctx.file, display: display, slice: UInt64(range.lowerBound)..<UInt64(range.upperBound),

@@ -10,8 +10,10 @@ struct ONNXDecoder {
     let modelDirectory: String
     var issues: [LoadIssue] = []
     var externalFiles: Set<String> = []
-    /// Deepest subgraph nesting accepted.
-    static let maxGraphDepth = 64
+    /// Deepest subgraph nesting accepted (`--limit onnx-graph-depth`).
+    var maxGraphDepth: Int { ctx.options.maxONNXGraphDepth }
+    /// Nodes decoded so far, against `--limit onnx-nodes`.
+    var nodeCount = 0
     /// Deepest TypeProto nesting accepted.
     static let maxTypeDepth = 32
 
@@ -97,7 +99,13 @@ struct ONNXDecoder {
         let m = "GraphProto"
         while let f = try reader.next() {
             switch f.number {
-            case 1: g.nodes.append(try node(try f.payload(m), tag: f.tagOffset, depth: depth))
+            case 1:
+                nodeCount += 1
+                guard nodeCount <= ctx.options.maxONNXNodes else {
+                    throw ProtoError(code: "onnx-graph-size", offset: f.tagOffset,
+                                     message: "more than \(ctx.options.maxONNXNodes) nodes (raise with --limit onnx-nodes=N)")
+                }
+                g.nodes.append(try node(try f.payload(m), tag: f.tagOffset, depth: depth))
             case 2: g.name = try f.string(bytes, m)
             case 5: g.initializers.append(try tensor(try f.payload(m), tag: f.tagOffset))
             case 10: g.doc = try f.string(bytes, m)
@@ -151,8 +159,8 @@ struct ONNXDecoder {
             case 4: s = Array(UnsafeRawBufferPointer(rebasing: bytes[try f.payload(m)]))
             case 5: t = try tensor(try f.payload(m), tag: f.tagOffset)
             case 6, 11:
-                guard depth + 1 <= Self.maxGraphDepth else {
-                    throw ProtoError(code: "onnx-nesting", offset: f.tagOffset, message: "subgraphs nest deeper than \(Self.maxGraphDepth) levels")
+                guard depth + 1 <= maxGraphDepth else {
+                    throw ProtoError(code: "onnx-nesting", offset: f.tagOffset, message: "subgraphs nest deeper than \(maxGraphDepth) levels (raise with --limit onnx-graph-depth=N)")
                 }
                 let sub = try graph(try f.payload(m), depth: depth + 1)
                 if f.number == 6 { g = sub } else { graphs.append(sub) }

@@ -4,6 +4,8 @@ import FrictionCore
 /// shared by every loader that meets pickles (raw pickles, object arrays, archive members,
 /// torch checkpoints).
 struct PickleFindings {
+    /// Work bounds for every stream scanned (`--limit pickle-…`).
+    var limits = PickleLimits()
     var globals: [PickleGlobalRef] = []
     var streams: [PickleStream] = []
     var issues: [LoadIssue] = []
@@ -18,13 +20,13 @@ struct PickleFindings {
     @discardableResult
     mutating func scan(_ bytes: UnsafeRawBufferPointer, start: Int = 0, file: String, base: UInt64 = 0, member: String? = nil,
                        readByTorchLoad: Bool = false, stacked: Bool = false) -> PickleResult {
-        let first = record(PickleMachine.run(bytes, start: start), bytes, start: start, file: file, base: base, member: member,
+        let first = record(PickleMachine.run(bytes, start: start, limits: limits), bytes, start: start, file: file, base: base, member: member,
                            readByTorchLoad: readByTorchLoad)
         guard stacked, first.problem == nil else { return first }
         var end = first.end
         var count = 1
         while end < bytes.count, count < Self.maxStacked {
-            let next = PickleMachine.run(bytes, start: end)
+            let next = PickleMachine.run(bytes, start: end, limits: limits)
             let headed = bytes.count - end >= 2 && bytes[end] == 0x80 && (2...5).contains(bytes[end + 1])
             guard next.problem == nil || headed else { break }
             record(next, bytes, start: end, file: file, base: base, member: member, readByTorchLoad: readByTorchLoad)
@@ -54,11 +56,11 @@ struct PickleFindings {
         for region in result.embedded where level < PickleMachine.maxJoblibNesting {
             if region.pickle {
                 // A joblib object array: joblib's unpickler runs this nested pickle.
-                record(PickleMachine.run(bytes, start: region.range.lowerBound), bytes, start: region.range.lowerBound, file: file,
+                record(PickleMachine.run(bytes, start: region.range.lowerBound, limits: limits), bytes, start: region.range.lowerBound, file: file,
                        base: base, member: member, readByTorchLoad: false, level: level + 1)
             } else {
                 // Raw array data that a plain pickle.load would read as opcodes: its globals count too.
-                let probe = PickleMachine.run(bytes, start: region.range.lowerBound)
+                let probe = PickleMachine.run(bytes, start: region.range.lowerBound, limits: limits)
                 if !probe.globals.isEmpty {
                     var quiet = probe
                     quiet.problem = nil

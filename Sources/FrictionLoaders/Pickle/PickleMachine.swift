@@ -52,7 +52,7 @@ public struct PickleMachine {
             at = cursor.position
             guard let byte = cursor.u8() else { throw stop("pickle-truncated", "the pickle ends without a STOP opcode") }
             result.opcodeCount += 1
-            guard result.opcodeCount <= limits.opcodes else { throw stop("pickle-limit", "more than \(limits.opcodes) opcodes") }
+            guard result.opcodeCount <= limits.opcodes else { throw stop("pickle-limit", "more than \(limits.opcodes) opcodes (raise with --limit pickle-opcodes=N)") }
             guard let op = PickleOpcode(rawValue: byte) else {
                 throw stop("pickle-opcode", "unknown opcode 0x\(String(byte, radix: 16, uppercase: true))")
             }
@@ -72,13 +72,13 @@ public struct PickleMachine {
     // MARK: - Stack, memo and arena
 
     mutating func make(_ kind: PickleNode.Kind) throws(Stop) -> Int {
-        guard result.nodes.count < limits.nodes else { throw stop("pickle-limit", "more than \(limits.nodes) values") }
+        guard result.nodes.count < limits.nodes else { throw stop("pickle-limit", "more than \(limits.nodes) values (raise with --limit pickle-values=N)") }
         result.nodes.append(PickleNode(kind, offset: at))
         return result.nodes.count - 1
     }
 
     mutating func push(_ id: Int) throws(Stop) {
-        guard stack.count + marks.count < limits.stackDepth else { throw stop("pickle-limit", "stack deeper than \(limits.stackDepth)") }
+        guard stack.count + marks.count < limits.stackDepth else { throw stop("pickle-limit", "stack deeper than \(limits.stackDepth) (raise with --limit pickle-stack=N)") }
         stack.append(id)
     }
 
@@ -95,7 +95,7 @@ public struct PickleMachine {
     }
 
     mutating func pushMark() throws(Stop) {
-        guard stack.count + marks.count < limits.stackDepth else { throw stop("pickle-limit", "stack deeper than \(limits.stackDepth)") }
+        guard stack.count + marks.count < limits.stackDepth else { throw stop("pickle-limit", "stack deeper than \(limits.stackDepth) (raise with --limit pickle-stack=N)") }
         marks.append(stack.count)
     }
 
@@ -110,7 +110,7 @@ public struct PickleMachine {
     mutating func memoize(_ key: UInt64) throws(Stop) {
         let value = try top()
         if memo[key] == nil {
-            guard memo.count < limits.memoEntries else { throw stop("pickle-limit", "more than \(limits.memoEntries) memo entries") }
+            guard memo.count < limits.memoEntries else { throw stop("pickle-limit", "more than \(limits.memoEntries) memo entries (raise with --limit pickle-memo=N)") }
         }
         memo[key] = value
     }

@@ -20,7 +20,7 @@ enum TorchLegacyLoader {
     }
 
     static func load(_ bytes: UnsafeRawBufferPointer, _ ctx: LoadContext) throws(LoadError) -> Model {
-        var findings = PickleFindings()
+        var findings = PickleFindings(limits: ctx.options.pickle)
         var model = Model(path: ctx.file, format: .pytorch, sources: [ctx.source(.pytorch, decodedSize: bytes.count)])
         model.properties["pytorch.layout"] = "legacy"
         var results: [PickleResult] = []
