@@ -5,6 +5,7 @@ let package = Package(
     name: "friction",
     products: [
         .executable(name: "friction", targets: ["FrictionCLI"]),
+        .executable(name: "friction-fuzz", targets: ["FrictionFuzz"]),
         .library(name: "FrictionCore", targets: ["FrictionCore"]),
         .library(name: "FrictionLoaders", targets: ["FrictionLoaders"]),
         .library(name: "FrictionReport", targets: ["FrictionReport"]),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionCompare", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "FrictionAnalysis"]),
+        .target(name: "FrictionFuzzTargets", dependencies: ["FrictionCore", "FrictionLoaders", "FrictionRules"]),
+        .executableTarget(name: "FrictionFuzz", dependencies: ["FrictionFuzzTargets", "FrictionLoaders"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),
         .executableTarget(
@@ -51,7 +54,7 @@ let package = Package(
         .testTarget(name: "FrictionNumericsTests", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionLoadersTests",
-            dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionTestSupport"]),
+            dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionFuzzTargets", "FrictionTestSupport"]),
         .testTarget(
             name: "FrictionRulesTests",
             dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules", "FrictionLoaders", "FrictionReport", "FrictionTestSupport"]),
