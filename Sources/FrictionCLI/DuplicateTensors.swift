@@ -19,7 +19,9 @@ enum DuplicateTensors {
     }
 
     /// Load issues `memory-duplicate-tensor`, one per extra copy.
-    static func issues(_ model: Model, payloads: PayloadMap) -> [LoadIssue] {
+    /// `owned`: confirm only the groups whose first tensor is in it (a `--shard` run); every
+    /// shard fingerprints every tensor (three 4 KiB windows each), so the groups are the same.
+    static func issues(_ model: Model, payloads: PayloadMap, owned: Set<String>? = nil) -> [LoadIssue] {
         var groups: [String: [(TensorInfo, UnsafeRawBufferPointer)]] = [:]
         var seenStorage = Set<String>()
         for t in model.tensors where t.storage.byteCount >= minimumBytes && t.view == nil {
@@ -30,6 +32,7 @@ enum DuplicateTensors {
         var issues: [LoadIssue] = []
         for (_, members) in groups.sorted(by: { $0.key < $1.key }) where members.count > 1 {
             let (first, firstBytes) = members[0]
+            if let owned, !owned.contains(first.name) { continue }
             for (t, bytes) in members.dropFirst() where bytes.elementsEqual(firstBytes) {
                 issues.append(LoadIssue(code: "memory-duplicate-tensor",
                     message: "\(t.name) is byte-identical to \(first.name) (\(Units.bytes(t.storage.byteCount)) stored twice)",

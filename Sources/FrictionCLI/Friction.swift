@@ -7,7 +7,7 @@ struct Friction: ParsableCommand {
         abstract: "Find model-pipeline friction: inspect checkpoints and exports before they reach production.",
         discussion: "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or load error.",
         version: FrictionVersion.current,
-        subcommands: [Lint.self, Inspect.self, Compare.self, Dump.self, Replay.self, Memory.self, Conformance.self, Rules.self, Explain.self]
+        subcommands: [Lint.self, Inspect.self, Compare.self, Merge.self, Dump.self, Replay.self, Memory.self, Conformance.self, Rules.self, Explain.self]
     )
 }
 

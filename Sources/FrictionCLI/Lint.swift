@@ -73,6 +73,9 @@ struct Lint: ParsableCommand {
     @Option(help: "A reference checkpoint (the training weights): compare every input against it (PREC013, QNT012, EXP024).")
     var reference: String?
 
+    @Option(help: "Run part K of N (e.g. 2/8) and write a partial JSON report for `friction merge`.")
+    var shard: String?
+
     func run() throws {
         let setup = try LintSetup(paths: paths, config: config, rulesDir: rulesDir, extraRules: rules, select: select,
                                   ignore: ignore, targets: target, baseline: baseline, failOn: failOn)
@@ -90,28 +93,50 @@ struct Lint: ParsableCommand {
                 throw ValidationError("cannot read the reference: \(error)")
             }
         }
+        let part = try shard.map { try LintShard(parsing: $0) } ?? .whole
+        if shard != nil, reportFormat != .json { throw ValidationError("--shard writes a partial JSON report: use --format json") }
         var inputs: [InputResult] = []
         let payloads = PayloadMap()
+        let progress = Progress.forTerminal()
         // Inputs are linted and reported in path order, so the report does not depend on the
         // order they were named in.
-        for path in paths.sorted() where !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) {
+        let selected = paths.sorted().filter { path in !setup.configuration.excludePaths.contains(where: { Glob.matches($0, path) }) }
+        for (position, path) in selected.enumerated() {
             do throws(LoadError) {
                 var model = try ModelLoader.load(path, options: options)
-                if let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
-                if let referenceModel { model.issues += ModelComparison().compare(referenceModel, model).issues(candidateFile: path) }
+                let ownsInput = part.ownsInput(position)
+                if ownsInput, let replayPolicy, model.graph != nil { model.issues += LintReplay.issues(model, policy: replayPolicy, inputs: replayInputs) }
+                if ownsInput, let referenceModel { model.issues += ModelComparison().compare(referenceModel, model).issues(candidateFile: path) }
                 let scan = scanWeights == "always" || (scanWeights == "auto" && model.tensorBytes <= scanLimit)
-                let statistics = scan ? WeightScan.scan(model, payloads: payloads).statistics : [:]
-                if scan { model.issues += DuplicateTensors.issues(model, payloads: payloads) }
+                let owned = part.ownedTensors(model)
+                let statistics = scan ? WeightScan.scan(model, payloads: payloads, only: owned, progress: progress).statistics : [:]
+                if scan { model.issues += DuplicateTensors.issues(model, payloads: payloads, owned: owned) }
                 inputs.append(setup.linter.lint(path: path, model: model, error: nil, statistics: statistics))
             } catch {
                 inputs.append(setup.linter.lint(path: path, model: nil, error: error))
             }
         }
-        let command = Self.canonicalCommand(Array(CommandLine.arguments.dropFirst()), paths: paths)
+        progress?.finish()
+        let command = Self.canonicalCommand(LintShard.strip(Array(CommandLine.arguments.dropFirst())), paths: paths)
         let report = LintReport(inputs: inputs, rules: setup.linter.rules, targets: setup.linter.targets, command: command,
                                 failOn: setup.failOn, toolVersion: FrictionVersion.current)
         if let writeBaseline {
             try writeFile(writeBaseline, Baseline.document(report.findings).serialized(indent: 2) + "\n")
+        }
+        if !part.isWhole {
+            // A partial report: the JSON document plus which part it is and what the baseline hid.
+            var doc = JSONReporter().document(report)
+            if case .object(var members) = doc {
+                members.append(JSONMember(key: "partial", value: .object([
+                    JSONMember(key: "shard", value: .int(Int64(part.index))), JSONMember(key: "of", value: .int(Int64(part.count))),
+                    JSONMember(key: "baselined", value: .int(Int64(report.inputs.reduce(0) { $0 + $1.baselined }))),
+                ])))
+                doc = .object(members)
+            }
+            let text = doc.serialized(indent: 2) + "\n"
+            if let output { try writeFile(output, text) } else { FileHandleOutput.standardOutput(text) }
+            if report.hasLoadErrors { throw ExitCode(2) }
+            return
         }
         let text = reportFormat.reporter(style: output == nil ? Style.forDescriptor(1) : Style(enabled: false)).render(report)
         if let output { try writeFile(output, text) } else { FileHandleOutput.standardOutput(text) }
@@ -134,7 +159,7 @@ struct LintSetup {
          targets: [String], baseline: String?, failOn: String?) throws {
         do throws(RuleFileError) {
             var configuration = Configuration()
-            if let path = config ?? paths.first.flatMap(Configuration.find(from:)) {
+            if let path = config ?? paths.sorted().first.flatMap(Configuration.find(from:)) {
                 configuration = try Configuration.load(path: path)
             }
             let split = { (list: [String]) in list.flatMap { $0.split(separator: ",").map { String($0.filter { $0 != " " }) } } }

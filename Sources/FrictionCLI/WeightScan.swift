@@ -18,9 +18,13 @@ struct WeightScan {
         TensorDecoder.unreadable(tensor).map { $0 + " (not scanned)" }
     }
 
-    static func scan(_ model: Model, payloads: PayloadMap) -> Result {
+    /// Scans the tensors named in `only` (all when nil), reporting progress when given.
+    static func scan(_ model: Model, payloads: PayloadMap, only: Set<String>? = nil, progress: Progress? = nil) -> Result {
         var result = Result()
-        for tensor in model.tensors {
+        let selected = model.tensors.filter { only?.contains($0.name) ?? true }
+        progress?.start(tensors: selected.count, bytes: selected.reduce(0) { $0 &+ $1.storage.byteCount }, label: model.path)
+        for tensor in selected {
+            defer { progress?.advance(bytes: tensor.storage.byteCount) }
             let key = tensor.storage.file + "|" + tensor.name
             if let reason = unscannable(tensor) {
                 result.skipped.append((tensor.name, reason))

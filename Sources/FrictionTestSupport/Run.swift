@@ -13,6 +13,8 @@ public struct RunResult: Sendable {
     public var maxRSS: Int
     /// Whether the child died from a signal (a crash).
     public var signaled: Bool
+    /// Peak anonymous memory (RssAnon, sampled; not mapped file pages) of the child in bytes, when it reports it.
+    public var peakAnonymous: Int = 0
 }
 
 /// Runs the built `friction` executable the way a user would.
@@ -65,9 +67,13 @@ public enum FrictionBinary {
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         let exited = status & 0x7F == 0
         var peak = usage.ru_maxrss * 1024
+        var anon = 0
         var kept: [Substring] = []
         for line in err.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("friction-peak-rss: ") {
+            if line.hasPrefix("friction-peak-anon: ") {
+                let digits = line.dropFirst("friction-peak-anon: ".count).prefix { $0.isNumber }
+                if let kb = Int(digits) { anon = kb * 1024 }
+            } else if line.hasPrefix("friction-peak-rss: ") {
                 let digits = line.dropFirst("friction-peak-rss: ".count).prefix { $0.isNumber }
                 if let kb = Int(digits) { peak = kb * 1024 }
             } else {
@@ -75,6 +81,6 @@ public enum FrictionBinary {
             }
         }
         return RunResult(status: exited ? (status >> 8) & 0xFF : -(status & 0x7F), stdout: out, stderr: kept.joined(separator: "\n"),
-                         maxRSS: peak, signaled: !exited)
+                         maxRSS: peak, signaled: !exited, peakAnonymous: anon)
     }
 }
