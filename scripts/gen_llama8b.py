@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import struct
+import zlib
 from pathlib import Path
 
 import ml_dtypes
@@ -45,7 +46,7 @@ def pool() -> np.ndarray:
 
 def data(name: str, count: int, p: np.ndarray) -> np.ndarray:
     """The tensor's bf16 codes: a window of the pool (wrapping), norms shifted to ~1."""
-    start = (sum(map(ord, name)) * 7919) % POOL
+    start = zlib.crc32(name.encode()) * 7919 % POOL   # distinct per name (no accidental duplicates)
     idx = (start + np.arange(count, dtype=np.int64)) % POOL if count < POOL else None
     codes = p[idx] if idx is not None else np.resize(np.roll(p, -start), count)
     if name.endswith("norm.weight"):

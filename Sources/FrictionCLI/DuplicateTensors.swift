@@ -33,7 +33,8 @@ enum DuplicateTensors {
         for (_, members) in groups.sorted(by: { $0.key < $1.key }) where members.count > 1 {
             let (first, firstBytes) = members[0]
             if let owned, !owned.contains(first.name) { continue }
-            for (t, bytes) in members.dropFirst() where bytes.elementsEqual(firstBytes) {
+            for (t, bytes) in members.dropFirst() where bytes.count == firstBytes.count
+                && (bytes.isEmpty || memcmp(bytes.baseAddress!, firstBytes.baseAddress!, bytes.count) == 0) {
                 issues.append(LoadIssue(code: "memory-duplicate-tensor",
                     message: "\(t.name) is byte-identical to \(first.name) (\(Units.bytes(t.storage.byteCount)) stored twice)",
                     location: Location(file: t.storage.file, offset: t.storage.range.lowerBound, path: t.name)))
