@@ -15,6 +15,7 @@ import Testing
         ("custom_object.keras", ["SEC013", "OPS009"], 0),
         ("external_refs.h5", ["SEC014", "SEC015"], 1),
         ("shape_bomb.h5", ["SEC016"], 1),
+        ("plugin_filter.h5", ["SEC017"], 0),
         ("policy_mismatch.keras", ["PREC012"], 0),
         ("cnn.keras", ["EXP006"], 0),
         ("cnn.h5", ["EXP006"], 0),

@@ -95,4 +95,17 @@ import Testing
             #expect(before[p]?.1 == after[p]?.1, "\(p): contents changed")
         }
     }
+
+    /// A cap stops the input with an error naming the option; `--limit` raises it; a wrong
+    /// `--limit` is a usage error.
+    @Test func capsAreNamedAndRaisableFromTheCommandLine() {
+        let model = Fixtures.path("onnx/cnn.onnx")
+        let capped = FrictionBinary.run(["inspect", "--limit", "onnx-nodes=1", model])
+        #expect(capped.status == 2 && capped.stderr.contains("[onnx-graph-size]") && capped.stderr.contains("--limit onnx-nodes=N"), "\(capped.stderr)")
+        #expect(FrictionBinary.run(["inspect", "--limit", "onnx-nodes=1000", model]).status == 0)
+        let lint = FrictionBinary.run(["lint", "--fail-on", "never", "--limit", "onnx-nodes=1", model])
+        #expect(lint.status == 2 && lint.stdout.contains("[EXP001]"))
+        let bad = FrictionBinary.run(["inspect", "--limit", "no-such-cap=3", model])
+        #expect(bad.status == 2 && bad.stderr.contains("onnx-nodes (ONNX nodes in one model)"), "\(bad.stderr)")
+    }
 }

@@ -20,7 +20,8 @@ import Testing
     static let broken = files { $0["kind"]?.stringValue == "error" }
     /// Issue codes the loader reports for safety; each file must report exactly its expected subset.
     static let safetyCodes: Set = ["keras-lambda", "keras-unsafe-api", "keras-custom-object", "keras-policy-dtype", "hdf5-external-link",
-                                   "hdf5-soft-link", "hdf5-external-storage", "hdf5-virtual-dataset", "hdf5-shape-bomb", "hdf5-unsupported-type"]
+                                   "hdf5-soft-link", "hdf5-external-storage", "hdf5-virtual-dataset", "hdf5-shape-bomb", "hdf5-unsupported-type",
+                                   "hdf5-plugin-filter"]
 
     static func load(_ name: String) throws -> Model { try ModelLoader.load(Fixtures.path("hdf5/" + name)) }
 
