@@ -68,7 +68,6 @@ struct Compare: ParsableCommand {
             let (names, transforms) = try userMap()
             var matcher = TensorMatcher(userMap: names, fingerprints: !noFingerprints)
             matcher.userTransforms = transforms
-            matcher.fingerprintCosine = 0.9
             report = ModelComparison(matcher: matcher, steps: steps).compare(a, b)
         }
         let text: String

@@ -45,10 +45,10 @@ public enum HDF5Loader {
     }
 
     /// Fills `model` from a probed file: tensors, Keras facts and safety issues. `base` is the
-    /// file's offset in `model.path` (a stored `.keras` member), `container` the decoding note;
-    /// `inflated` says the file exists only in memory (ranges are then within the member).
+    /// file's offset in `model.path` (a stored `.keras` member), `container` the decoding note
+    /// (for an inflated member, ranges are within the member and `container` says so).
     static func describe(_ file: HDF5Probe, into model: inout Model, fileBytes: UInt64, base: UInt64, container: String?, member: String?,
-                         kerasConfig: JSONValue?, inflated: Bool = false) throws(LoadError) {
+                         kerasConfig: JSONValue?) throws(LoadError) {
         let datasets = file.datasets, links = file.links
         let modelPath = model.path
         let at = { (path: String) in Location(file: modelPath, path: (member.map { $0 + "!" } ?? "") + path) }
@@ -139,7 +139,6 @@ public enum HDF5Loader {
                     message: "dataset \(d.path) is filtered with id \(d.pluginFilters.map(String.init).joined(separator: ", ")), outside HDF5's built-in filters: reading it loads a dynamic plugin; friction does not",
                     location: at(d.path)))
             }
-            _ = inflated
             let name = tensorName(d.path, weightsRoot: weightsRoot, keras: model.format == .keras)
             model.tensors.append(TensorInfo(name: name, type: .dtype(dtype), storedType: stored, shape: Shape(fixed: d.dims),
                                             storage: storage, byteOrder: (dtype.bits ?? 8) > 8 ? .little : .notApplicable))

@@ -53,7 +53,7 @@ enum KerasArchiveLoader {
                 do throws(LoadError) { return .success(try HDF5Isolation.probe(image: raw, display: display)) } catch { return .failure(error) }
             }.get()
             try HDF5Loader.describe(probe, into: &model, fileBytes: UInt64(data.count), base: 0, container: note, member: weightsMember,
-                                    kerasConfig: config, inflated: true)
+                                    kerasConfig: config)
         case .unreadable(let code, let message):
             throw ctx.error(code, "\(weightsMember): \(message)", at: Int(clamping: member.localHeader))
         }
