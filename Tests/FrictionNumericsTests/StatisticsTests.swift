@@ -39,11 +39,62 @@ import Testing
         #expect(abs(s.sum - sum) <= 1e-9 * sq.squareRoot())
     }
 
-    @Test func threadsDoNotChangeTheResult() throws {
-        let values: [Float] = (0..<70_001).map { Float(($0 * 7919) % 20011) - 10005.5 }
-        let one = try #require(scan(values, threads: 1)), two = try #require(scan(values, threads: 2))
-        #expect(one.count == two.count && one.min == two.min && one.max == two.max && one.exponents == two.exponents)
-        #expect(abs(one.sum - two.sum) < 1e-2)
+    /// Workers take contiguous runs of chunks and sums are added per chunk (or per code) in one
+    /// order: every statistic, sums included, is bit-identical for any number of threads.
+    @Test(arguments: [DType.float32, .bfloat16, .float16])
+    func threadsDoNotChangeTheResult(type: DType) throws {
+        let values: [Float] = (0..<200_001).map { Float(($0 * 7919) % 20011) * 1.37 - 10005.5 }
+        let bytes: [UInt8] = switch type {
+        case .bfloat16: values.flatMap { v -> [UInt8] in let b = UInt16(v.bitPattern >> 16); return [UInt8(b & 0xFF), UInt8(b >> 8)] }
+        case .float16: values.flatMap { v -> [UInt8] in let b = Float16(v).bitPattern; return [UInt8(b & 0xFF), UInt8(b >> 8)] }
+        default: values.withUnsafeBytes { Array($0) }
+        }
+        let results = try [1, 2, 3, 5, 13].map { threads in
+            try #require(bytes.withUnsafeBytes { StatisticsScanner.scan($0, type: type, count: values.count, sparsity: (2, 4), threads: threads) })
+        }
+        for r in results.dropFirst() {
+            #expect(r == results[0])
+            #expect(r.sum.bitPattern == results[0].sum.bitPattern && r.sumOfSquares.bitPattern == results[0].sumOfSquares.bitPattern)
+        }
+        #expect(results[0].count == 200_001)
+    }
+
+    @Test func blockScanDoesNotDependOnThreads() throws {
+        // Blocks of 32 int8 codes with a float32 scale (36 bytes): decode is code × scale.
+        let blocks = 5_000
+        var bytes = [UInt8](repeating: 0, count: blocks * 36)
+        for b in 0..<blocks {
+            withUnsafeBytes(of: Float(b % 17 + 1) * 0.013) { for k in 0..<4 { bytes[b * 36 + k] = $0[k] } }
+            for k in 0..<32 { bytes[b * 36 + 4 + k] = UInt8(truncatingIfNeeded: (b * 31 + k * 7) % 255) }
+        }
+        let decode: @Sendable (UnsafeRawBufferPointer, inout [Float]) -> Bool = { slice, out in
+            for b in 0..<(slice.count / 36) {
+                let scale = slice.loadUnaligned(fromByteOffset: b * 36, as: Float.self)
+                for k in 0..<32 { out.append(Float(Int8(bitPattern: slice[b * 36 + 4 + k])) * scale) }
+            }
+            return true
+        }
+        let results = try [1, 2, 4, 7].map { threads in
+            try #require(bytes.withUnsafeBytes { StatisticsScanner.scanBlocks($0, blockBytes: 36, blockElements: 32, threads: threads, decode: decode) })
+        }
+        for r in results.dropFirst() { #expect(r == results[0] && r.sum.bitPattern == results[0].sum.bitPattern) }
+        #expect(results[0].count == UInt64(blocks * 32))
+    }
+
+    /// 16-bit chunks without a zero code skip the N:M group check; chunks with zeros count groups exactly.
+    @Test func sixteenBitSparsityWithAndWithoutZeros() throws {
+        let n = 3 * 16_384
+        var codes = [UInt16](repeating: 0x3F80, count: n)  // bfloat16 1.0
+        for g in 0..<(n / 4) where g / 4096 != 1 {        // chunks 0 and 2 are 2:4 sparse, chunk 1 dense
+            if g % 5 != 0 { codes[g * 4] = 0; codes[g * 4 + 3] = 0x8000 } else { codes[g * 4] = 0 }
+        }
+        let expected = (0..<(n / 4)).filter { g in (0..<4).filter { codes[g * 4 + $0] & 0x7FFF == 0 }.count >= 2 }.count
+        for threads in [1, 2, 3] {
+            let s = try #require(codes.withUnsafeBytes { StatisticsScanner.scan($0, type: .bfloat16, count: n, sparsity: (2, 4), threads: threads) })
+            #expect(s.sparsityGroups == UInt64(n / 4))
+            #expect(s.sparsityConforming == UInt64(expected))
+        }
+        #expect(expected > 0 && expected < n / 4)
     }
 
     @Test func bfloat16AndFloat16DecodeLikeFloat32() throws {

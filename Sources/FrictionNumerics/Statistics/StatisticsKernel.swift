@@ -10,19 +10,24 @@ enum Float32Bits: BitLoader {
 /// The inner loop: statistics from float32 bit patterns. Integer work on the bits classifies each
 /// value (NaN, ±Inf, zero, subnormal) and picks its magnitude bucket; finite values feed
 /// min/max and two Float partial sums each of the values and their squares, folded into Double every 4,096 values
-/// (a chunk whose Float sums overflow is redone in Double).
+/// (a chunk whose Float sums overflow is redone in Double). The sums of a call are returned, not
+/// added to the statistics, so that callers can add the sums of fixed chunks in chunk order and
+/// get the same result whatever the number of threads.
 struct StatisticsKernel {
     /// Group size and minimum zeros per group for N:M sparsity (2:4 → m 4, zeros 2), if checked.
     var sparsity: (m: Int, zeros: Int)?
 
-    /// Accumulates `n` float32 values at `raw` (no alignment needed); `h` has 2048 buckets.
-    func accumulate(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics, histogram h: UnsafeMutablePointer<UInt64>) {
+    /// Accumulates `n` float32 values at `raw` (no alignment needed) into everything but the sums,
+    /// which it returns; `h` has 2048 buckets.
+    func accumulate(_ raw: UnsafeRawPointer, count n: Int, into s: inout TensorStatistics,
+                    histogram h: UnsafeMutablePointer<UInt64>) -> ChunkSums {
         run(Float32Bits.self, raw, n, &s, h)
     }
 
     @inline(__always)
-    private func run<L: BitLoader>(_: L.Type, _ raw: UnsafeRawPointer, _ n: Int, _ s: inout TensorStatistics, _ h: UnsafeMutablePointer<UInt64>) {
-        guard n > 0 else { return }
+    private func run<L: BitLoader>(_: L.Type, _ raw: UnsafeRawPointer, _ n: Int, _ s: inout TensorStatistics,
+                                   _ h: UnsafeMutablePointer<UInt64>) -> ChunkSums {
+        guard n > 0 else { return ChunkSums() }
         var special: UInt64 = 0, zeros: UInt64 = 0, subnormals: UInt64 = 0
         var lo = Float.infinity, hi = -Float.infinity
         var sum = 0.0, sq = 0.0
@@ -76,9 +81,10 @@ struct StatisticsKernel {
         s.subnormals &+= subnormals
         s.min = Swift.min(s.min, lo)
         s.max = Swift.max(s.max, hi)
-        s.sum += sum
-        s.sumOfSquares += sq
-        if let sparsity {
+        if let sparsity, zeros == 0, sparsity.zeros > 0 {
+            // No zero in these values: no group can conform.
+            s.sparsityGroups &+= UInt64(n / sparsity.m)
+        } else if let sparsity {
             var g = 0
             while g + sparsity.m <= n {
                 var z = 0
@@ -88,5 +94,12 @@ struct StatisticsKernel {
                 g += sparsity.m
             }
         }
+        return ChunkSums(sum: sum, squares: sq)
     }
+}
+
+/// The sum and sum of squares of one chunk's finite values.
+struct ChunkSums {
+    var sum = 0.0
+    var squares = 0.0
 }
