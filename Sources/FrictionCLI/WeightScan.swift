@@ -23,8 +23,15 @@ struct WeightScan {
         var result = Result()
         let selected = model.tensors.filter { only?.contains($0.name) ?? true }
         progress?.start(tensors: selected.count, bytes: selected.reduce(0) { $0 &+ $1.storage.byteCount }, label: model.path)
-        for tensor in selected {
-            defer { progress?.advance(bytes: tensor.storage.byteCount) }
+        if let first = selected.first { payloads.advise(first, .willNeed) }
+        for (k, tensor) in selected.enumerated() {
+            // Stream: the next payload is read ahead while this one is scanned; scanned pages leave
+            // the resident set.
+            if k + 1 < selected.count { payloads.advise(selected[k + 1], .willNeed) }
+            defer {
+                payloads.advise(tensor, .done)
+                progress?.advance(bytes: tensor.storage.byteCount)
+            }
             let key = tensor.storage.file + "|" + tensor.name
             if let reason = unscannable(tensor) {
                 result.skipped.append((tensor.name, reason))

@@ -12,11 +12,15 @@ public final class ByteSource: @unchecked Sendable {
     public let name: String
     /// The bytes; valid as long as this object lives. Never written.
     public let bytes: UnsafeRawBufferPointer
+    /// True for a read-only file mapping (paging hints apply), false for a heap buffer.
+    let mapped: Bool
     private let release: @Sendable (UnsafeRawBufferPointer) -> Void
 
-    private init(name: String, bytes: UnsafeRawBufferPointer, release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    private init(name: String, bytes: UnsafeRawBufferPointer, mapped: Bool = false,
+                 release: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
         self.name = name
         self.bytes = bytes
+        self.mapped = mapped
         self.release = release
     }
 
@@ -43,7 +47,7 @@ public final class ByteSource: @unchecked Sendable {
             throw LoadError("io-error", "cannot map \(size) bytes: \(errnoText())", file: display)
         }
         let buffer = UnsafeRawBufferPointer(start: base, count: size)
-        return ByteSource(name: display, bytes: buffer) { buffer in
+        return ByteSource(name: display, bytes: buffer, mapped: true) { buffer in
             munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
         }
     }
@@ -53,6 +57,27 @@ public final class ByteSource: @unchecked Sendable {
         ByteSource(name: name, bytes: UnsafeRawBufferPointer(start: pointer, count: count)) { buffer in
             free(UnsafeMutableRawPointer(mutating: buffer.baseAddress))
         }
+    }
+
+    /// Paging hints for a byte range of a file mapping (nothing for heap buffers).
+    public enum Paging {
+        /// Start reading the pages in the background (MADV_WILLNEED).
+        case willNeed
+        /// Drop this process's page-table entries (MADV_DONTNEED): the mapping is private, read-only
+        /// and never written, so the page cache keeps the data and a later read maps it again.
+        case done
+    }
+
+    /// Applies `hint` to the whole pages covering `range` (clamped to the source); a hint that the
+    /// kernel refuses changes nothing.
+    public func advise(_ range: Range<Int>, _ hint: Paging) {
+        guard mapped, let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let lower = max(0, min(range.lowerBound, bytes.count)), upper = max(lower, min(range.upperBound, bytes.count))
+        let start = lower / page * page
+        guard upper > start else { return }
+        let pointer = UnsafeMutableRawPointer(mutating: base + start)
+        _ = madvise(pointer, upper - start, hint == .willNeed ? MADV_WILLNEED : MADV_DONTNEED)
     }
 
     /// A slice of this source as its own cursor-friendly buffer (no copy).

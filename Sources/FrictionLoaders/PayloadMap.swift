@@ -24,18 +24,32 @@ public final class PayloadMap: @unchecked Sendable {
             return decoded[key].map { UnsafeRawBufferPointer($0) }
         }
         guard tensor.storage.container == nil else { return nil }
-        let source: ByteSource
-        if let cached = sources[tensor.storage.file] {
-            source = cached
-        } else {
-            source = try ByteSource.map(path: tensor.storage.file)
-            sources[tensor.storage.file] = source
-        }
+        let source = try mapped(tensor.storage.file)
         let range = tensor.storage.range
         guard range.upperBound <= source.count else {
             throw LoadError("payload-range", "tensor data [\(range.lowerBound), \(range.upperBound)) lies past the end of the file (\(source.count) bytes)",
                             file: tensor.storage.file, offset: range.lowerBound, path: tensor.name)
         }
         return UnsafeRawBufferPointer(rebasing: source.bytes[Int(range.lowerBound)..<Int(range.upperBound)])
+    }
+
+    /// The mapping of `file`, made on first use.
+    private func mapped(_ file: String) throws(LoadError) -> ByteSource {
+        if let cached = sources[file] { return cached }
+        let source = try ByteSource.map(path: file)
+        sources[file] = source
+        return source
+    }
+
+    /// Streaming hints for a scan that reads payloads one after another: `.willNeed` before a
+    /// payload is needed (the kernel reads it while the previous one is scanned), `.done` after
+    /// (the pages leave this process's resident set; the page cache keeps them). Only plain
+    /// payloads in mapped files are advised; anything else is ignored.
+    public func advise(_ tensor: TensorInfo, _ hint: ByteSource.Paging) {
+        guard tensor.storage.container == nil, HDF5Loader.datasetPath(tensor.storage) == nil,
+              let source = try? mapped(tensor.storage.file) else { return }
+        let range = tensor.storage.range
+        guard range.upperBound <= source.count else { return }
+        source.advise(Int(range.lowerBound)..<Int(range.upperBound), hint)
     }
 }
