@@ -7,7 +7,7 @@ tensor is a window of one seeded pool of N(0, 0.02) bfloat16 values (norm weight
 so the statistics look like a trained model's without generating 8 billion random numbers.
 The files are written by hand (safetensors header + streamed data; GGUF v3), never held in memory.
 
-    .venv-fixtures/bin/python scripts/gen_llama8b.py OUT_DIR [--layers N] [--no-gguf]
+    .venv-fixtures/bin/python scripts/gen_llama8b.py OUT_DIR [--layers N] [--no-gguf | --gguf-only]
 """
 
 from __future__ import annotations
@@ -145,17 +145,31 @@ def write_gguf(out: Path, src: Path, layers: int, where: dict[str, tuple[str, tu
             f.write(buf + b"\0" * ((32 - len(buf) % 32) % 32))
 
 
+def shards_written(out: Path) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """name -> (shard file, shape) of shards already in OUT_DIR (for --gguf-only)."""
+    index = json.loads((out / "model.safetensors.index.json").read_text())["weight_map"]
+    headers: dict[str, dict] = {}
+    where = {}
+    for name, fname in index.items():
+        if fname not in headers:
+            with open(out / fname, "rb") as f:
+                n = struct.unpack("<Q", f.read(8))[0]
+                headers[fname] = json.loads(f.read(n))
+        where[name] = (fname, tuple(headers[fname][name]["shape"]))
+    return where
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--layers", type=int, default=32)
     ap.add_argument("--shards", type=int, default=4)
     ap.add_argument("--no-gguf", action="store_true")
+    ap.add_argument("--gguf-only", action="store_true", help="write only the GGUF export of shards already in OUT")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    p = pool()
-    where = write_safetensors(out, args.layers, args.shards, p)
+    where = shards_written(out) if args.gguf_only else write_safetensors(out, args.layers, args.shards, pool())
     if not args.no_gguf:
         (out.parent / "llama8b-gguf").mkdir(exist_ok=True)
         write_gguf(out.parent / "llama8b-gguf", out, args.layers, where)
