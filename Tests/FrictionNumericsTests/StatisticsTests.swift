@@ -28,6 +28,44 @@ import Testing
         #expect(s.exponents[255] == 3)
     }
 
+    /// The float32 fast pass (no NaN/Inf in a chunk: counts from the buckets, zeros counted only
+    /// when the zero bucket moved) against a direct loop, with tails that are not a multiple of 8
+    /// and one chunk that holds NaN/Inf (the exact path).
+    @Test(arguments: [0, 1])
+    func float32FastPathMatchesADirectLoop(specialChunk: Int) throws {
+        var x: UInt32 = 99
+        var values: [Float] = (0..<(3 * 16_384 + 13)).map { i in
+            x = x &* 1_664_525 &+ 1_013_904_223
+            switch x >> 28 {
+            case 0: return 0
+            case 1: return -0.0
+            case 2: return Float(bitPattern: x & 0x807F_FFFF | 1)          // subnormal
+            default: return Float(Int32(bitPattern: x) >> 8) * 1e-6
+            }
+        }
+        for g in stride(from: 16_384 * 2, to: 16_384 * 2 + 4000, by: 4) { values[g] = 0; values[g + 1] = 0 }
+        if specialChunk == 1 { values[20_000] = .nan; values[20_001] = -.infinity }
+        for threads in [1, 2] {
+            let s = try #require(scan(values, sparsity: (2, 4), threads: threads))
+            let finite = values.filter(\.isFinite)
+            #expect(s.count == UInt64(values.count))
+            #expect(s.nan == UInt64(specialChunk) && s.negativeInfinity == UInt64(specialChunk))
+            #expect(s.zeros == UInt64(finite.filter { $0 == 0 }.count))
+            #expect(s.subnormals == UInt64(finite.filter(\.isSubnormal).count))
+            #expect(s.min == finite.min() && s.max == finite.max())
+            var magnitudes = [UInt64](repeating: 0, count: 2048)
+            for v in values { magnitudes[Int((v.bitPattern >> 20) & 0x7FF)] += 1 }
+            #expect(s.magnitudes == magnitudes)
+            let groups = values.count / 4
+            let conforming = (0..<groups).filter { g in (0..<4).filter { values[g * 4 + $0] == 0 }.count >= 2 }.count
+            #expect(s.sparsityGroups == UInt64(groups) && s.sparsityConforming == UInt64(conforming))
+            let sum = finite.reduce(0.0) { $0 + Double($1) }, absSum = finite.reduce(0.0) { $0 + abs(Double($1)) }
+            let sq = finite.reduce(0.0) { $0 + Double($1) * Double($1) }
+            #expect(abs(s.sum - sum) <= 1e-6 * absSum)
+            #expect(abs(s.sumOfSquares - sq) <= 1e-6 * sq)
+        }
+    }
+
     @Test func hugeFiniteValuesKeepFiniteMoments() throws {
         // 3e30² overflows float32; the scan must not report rms = inf for finite weights.
         let values: [Float] = (0..<10_000).map { $0 % 3 == 0 ? 3e30 : ($0 % 3 == 1 ? -3e30 : 1) }

@@ -26,8 +26,7 @@ extension StatisticsScanner {
             let shared = Shared(bytes: bytes, results: results, sums: sums)
             ParallelFor.run(workers: workers) { w in
                 var stats = TensorStatistics()
-                let histogram = UnsafeMutablePointer<UInt64>.allocate(capacity: 2048)
-                histogram.initialize(repeating: 0, count: 2048)
+                let histogram = MagnitudeHistogram()
                 defer { histogram.deallocate() }
                 var buffer: [Float] = []
                 buffer.reserveCapacity(perChunk * blockElements)
@@ -43,7 +42,7 @@ extension StatisticsScanner {
                         }
                     }
                 }
-                for b in 0..<2048 { stats.magnitudes[b] = histogram[b] }
+                histogram.fold(into: &stats.magnitudes)
                 shared.results[w] = stats
             }
         }

@@ -83,8 +83,7 @@ public enum StatisticsScanner {
             ParallelFor.run(workers: workers) { w in
                 let bytes = shared.bytes, decoder = shared.decoder
                 var stats = TensorStatistics()
-                let histogram = UnsafeMutablePointer<UInt64>.allocate(capacity: 2048)
-                histogram.initialize(repeating: 0, count: 2048)
+                let histogram = MagnitudeHistogram()
                 defer { histogram.deallocate() }
                 let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: decoder == nil ? 0 : chunk)
                 defer { buffer.deallocate() }
@@ -112,7 +111,7 @@ public enum StatisticsScanner {
                     stats.sparsityConforming = codes.sparsityConforming
                     shared.codeCounts[w] = codes
                 }
-                for b in 0..<2048 { stats.magnitudes[b] = histogram[b] }
+                histogram.fold(into: &stats.magnitudes)
                 shared.results[w] = stats
             }
         }
