@@ -1,8 +1,9 @@
 /// The inner loop: statistics from float32 values. One pass counts every value's magnitude bucket
 /// and keeps SIMD min/max and Float partial sums of the values and their squares (folded into
 /// Double every 4,096 values). Everything else comes from the bucket counts of the chunk: with no
-/// value in the NaN/Inf buckets the fast results stand, zeros are counted (and N:M groups checked)
-/// only when the zero bucket moved, and subnormals are the rest of the exponent-0 buckets. A chunk
+/// value in the NaN/Inf buckets the fast results stand, zeros are counted (and N:M groups checked,
+/// in the same pass) only when the zero bucket moved, and subnormals are the rest of the exponent-0
+/// buckets. A chunk
 /// holding NaN or Inf is redone by the exact scalar loop; one whose Float sums overflow has its
 /// sums redone in Double. The sums of a call are returned, not added to the statistics, so that
 /// callers can add the sums of fixed chunks in chunk order and get the same result whatever the
@@ -22,13 +23,13 @@ struct StatisticsKernel {
         if h.total(2040..<2048) != specialBefore {
             fast = exact(raw, n, &s)
         } else {
-            let zeros = zeroBucket == 0 ? 0 : Self.zeros(raw, n)
-            s.zeros &+= zeros
-            s.subnormals &+= (h.total(0..<8) &- tinyBefore) &- zeros
             s.min = Swift.min(s.min, fast.min)
             s.max = Swift.max(s.max, fast.max)
             if !(fast.sums.sum.isFinite && fast.sums.squares.isFinite) { fast.sums = Self.doubleSums(raw, n) }
-            checkSparsity(raw, n, anyZero: zeros > 0, &s)
+            let zeros = zeroBucket == 0 ? 0 : zerosAndGroups(raw, n, &s)
+            if zeroBucket == 0 { countGroups(n, anyZero: false, &s) }
+            s.zeros &+= zeros
+            s.subnormals &+= (h.total(0..<8) &- tinyBefore) &- zeros
         }
         return fast.sums
     }
@@ -126,7 +127,7 @@ struct StatisticsKernel {
         s.min = Swift.min(s.min, result.min)
         s.max = Swift.max(s.max, result.max)
         result.sums = Self.doubleSums(raw, n)
-        checkSparsity(raw, n, anyZero: zeros > 0, &s)
+        if zeros > 0 { _ = zerosAndGroups(raw, n, &s) } else { countGroups(n, anyZero: false, &s) }
         return result
     }
 
@@ -144,15 +145,43 @@ struct StatisticsKernel {
         return sums
     }
 
-    /// Values equal to ±0.
-    private static func zeros(_ raw: UnsafeRawPointer, _ n: Int) -> UInt64 {
-        var zeros: UInt64 = 0
-        for i in 0..<n { zeros &+= raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) & 0x7FFF_FFFF == 0 ? 1 : 0 }
-        return zeros
+    /// Nonzero float32 lanes (0, 1 or 2) in a word of two values: after masking the signs, adding
+    /// 0x7FFFFFFF to a lane sets its bit 31 exactly when the lane is nonzero, with no carry out.
+    @inline(__always) private static func nonzeroLanes(_ word: UInt64) -> Int {
+        let magnitudes = word & 0x7FFF_FFFF_7FFF_FFFF
+        let flags = ((magnitudes &+ 0x7FFF_FFFF_7FFF_FFFF) & 0x8000_0000_8000_0000) &>> 31
+        return Int(truncatingIfNeeded: (flags &+ (flags &>> 32)) & 3)
+    }
+
+    /// Counts the values equal to ±0 and, when checked, the N:M groups and those that conform
+    /// (a chunk with at least one zero; 2:4 groups two words at a time).
+    private func zerosAndGroups(_ raw: UnsafeRawPointer, _ n: Int, _ s: inout TensorStatistics) -> UInt64 {
+        var zeros = 0, conforming = 0
+        if let sparsity, sparsity.m == 4, sparsity.zeros > 0 {
+            let groups = n / 4
+            for g in 0..<groups {
+                let z = 4 &- Self.nonzeroLanes(raw.loadUnaligned(fromByteOffset: g &* 16, as: UInt64.self))
+                           &- Self.nonzeroLanes(raw.loadUnaligned(fromByteOffset: g &* 16 &+ 8, as: UInt64.self))
+                zeros &+= z
+                conforming &+= z >= sparsity.zeros ? 1 : 0
+            }
+            for i in (groups * 4)..<n { zeros &+= raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) & 0x7FFF_FFFF == 0 ? 1 : 0 }
+            s.sparsityGroups &+= UInt64(groups)
+            s.sparsityConforming &+= UInt64(conforming)
+            return UInt64(zeros)
+        }
+        var i = 0
+        while i + 2 <= n {
+            zeros &+= 2 &- Self.nonzeroLanes(raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt64.self))
+            i &+= 2
+        }
+        if i < n { zeros &+= raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) & 0x7FFF_FFFF == 0 ? 1 : 0 }
+        countGroups(n, anyZero: zeros > 0, &s, raw)
+        return UInt64(zeros)
     }
 
     /// Counts N:M groups; without any zero no group can conform (unless none need to).
-    private func checkSparsity(_ raw: UnsafeRawPointer, _ n: Int, anyZero: Bool, _ s: inout TensorStatistics) {
+    private func countGroups(_ n: Int, anyZero: Bool, _ s: inout TensorStatistics, _ raw: UnsafeRawPointer? = nil) {
         guard let sparsity, sparsity.m > 0 else { return }
         let groups = n / sparsity.m
         s.sparsityGroups &+= UInt64(groups)
@@ -160,7 +189,7 @@ struct StatisticsKernel {
             s.sparsityConforming &+= UInt64(groups)
             return
         }
-        guard anyZero else { return }
+        guard anyZero, let raw else { return }
         for g in 0..<groups {
             var z = 0
             for k in 0..<sparsity.m where raw.loadUnaligned(fromByteOffset: (g &* sparsity.m &+ k) &* 4, as: UInt32.self) & 0x7FFF_FFFF == 0 { z += 1 }
