@@ -60,7 +60,7 @@ public final class ByteSource: @unchecked Sendable {
     }
 
     /// Paging hints for a byte range of a file mapping (nothing for heap buffers).
-    public enum Paging {
+    public enum Paging: Sendable {
         /// Start reading the pages in the background (MADV_WILLNEED).
         case willNeed
         /// Drop this process's page-table entries (MADV_DONTNEED): the mapping is private, read-only
@@ -68,16 +68,26 @@ public final class ByteSource: @unchecked Sendable {
         case done
     }
 
-    /// Applies `hint` to the whole pages covering `range` (clamped to the source); a hint that the
-    /// kernel refuses changes nothing.
+    /// Applies `hint` to `range` (clamped to the source): `.willNeed` to every page the range
+    /// touches, `.done` only to pages wholly inside it (or running to the end of the source), so
+    /// the neighbours' shared pages stay mapped. A hint that the kernel refuses changes nothing.
     public func advise(_ range: Range<Int>, _ hint: Paging) {
-        guard mapped, let base = bytes.baseAddress, !range.isEmpty else { return }
+        guard mapped, let base = bytes.baseAddress else { return }
         let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
         let lower = max(0, min(range.lowerBound, bytes.count)), upper = max(lower, min(range.upperBound, bytes.count))
-        let start = lower / page * page
-        guard upper > start else { return }
+        guard lower < upper else { return }
+        let start: Int, end: Int
+        switch hint {
+        case .willNeed:
+            start = lower / page * page
+            end = upper
+        case .done:
+            start = (lower + page - 1) / page * page
+            end = upper == bytes.count ? upper : upper / page * page
+        }
+        guard end > start else { return }
         let pointer = UnsafeMutableRawPointer(mutating: base + start)
-        _ = madvise(pointer, upper - start, hint == .willNeed ? MADV_WILLNEED : MADV_DONTNEED)
+        _ = madvise(pointer, end - start, hint == .willNeed ? MADV_WILLNEED : MADV_DONTNEED)
     }
 
     /// A slice of this source as its own cursor-friendly buffer (no copy).

@@ -44,6 +44,8 @@ import Testing
             }
         }
         for g in stride(from: 16_384 * 2, to: 16_384 * 2 + 4000, by: 4) { values[g] = 0; values[g + 1] = 0 }
+        // Chunk 1 holds no zero (the no-zero paths, fast or, with NaN/Inf, exact).
+        for i in 16_384..<(2 * 16_384) where values[i] == 0 { values[i] = 1 }
         if specialChunk == 1 { values[20_000] = .nan; values[20_001] = -.infinity }
         for threads in [1, 2] {
             let s = try #require(scan(values, sparsity: (2, 4), threads: threads))
@@ -95,6 +97,8 @@ import Testing
             #expect(r.sum.bitPattern == results[0].sum.bitPattern && r.sumOfSquares.bitPattern == results[0].sumOfSquares.bitPattern)
         }
         #expect(results[0].count == 200_001)
+        // No value is zero: every 2:4 group is counted, none conforms (the no-zero chunk path).
+        #expect(results[0].zeros == 0 && results[0].sparsityGroups == 50_000 && results[0].sparsityConforming == 0)
     }
 
     @Test func blockScanDoesNotDependOnThreads() throws {
