@@ -37,7 +37,9 @@ let package = Package(
         .target(name: "FrictionExecutor", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "CBLAS"]),
         .target(name: "FrictionAnalysis", dependencies: ["FrictionCore"], exclude: ["ShapeInference/README.md"]),
         .target(name: "FrictionCompare", dependencies: ["FrictionCore", "FrictionNumerics", "FrictionLoaders", "FrictionAnalysis"]),
-        .target(name: "FrictionFuzzTargets", dependencies: ["FrictionCore", "FrictionLoaders", "FrictionRules"]),
+        .target(name: "FrictionFuzzTargets", dependencies: [
+            "FrictionCore", "FrictionAnalysis", "FrictionLoaders", "FrictionNumerics", "FrictionRules", "FrictionReport", "FrictionCompare",
+        ]),
         .executableTarget(name: "FrictionFuzz", dependencies: ["FrictionFuzzTargets", "FrictionLoaders"]),
         .target(name: "FrictionRules", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionNumerics", .product(name: "Yams", package: "Yams")]),
         .target(name: "FrictionReport", dependencies: ["FrictionCore", "FrictionAnalysis", "FrictionRules"]),

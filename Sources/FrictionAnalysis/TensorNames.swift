@@ -26,11 +26,11 @@ public enum TensorNames {
     }
 
     /// The transformer block index in a name, for the usual spellings
-    /// (`layers.N.`, `blk.N.`, `h.N.`, `block.N.`, `blocks.N.`, `layer.N.`).
+    /// (`layers.N.`, `blk.N.`, `h.N.`, `block.N.`, `blocks.N.`, `layer.N.`); N below 2^24.
     public static func layerIndex(of name: String) -> Int? {
         let parts = name.split(separator: ".")
         for (i, part) in parts.enumerated() where i + 1 < parts.count {
-            if ["layers", "blk", "h", "block", "blocks", "layer"].contains(part), let n = Int(parts[i + 1]) { return n }
+            if ["layers", "blk", "h", "block", "blocks", "layer"].contains(part), let n = Int(parts[i + 1]), n < 1 << 24 { return n }
         }
         return nil
     }

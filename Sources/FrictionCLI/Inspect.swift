@@ -1,5 +1,6 @@
 import ArgumentParser
 import FrictionAnalysis
+import FrictionCompare
 import FrictionCore
 import FrictionLoaders
 import FrictionNumerics

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FrictionAnalysis
+import FrictionCompare
 import FrictionCore
 import FrictionLoaders
 import FrictionReport
@@ -93,9 +94,9 @@ struct MemoryEstimate {
             let perToken = kv.bytesPerToken(bytesPerElement: e.kvBytesPerElement)
             let room = usable - e.weightBytes - activation
             if perToken > 0 {
-                maxContext = room > 0 ? Int64(room / (perToken * Double(max(batch, 1)))) : 0
+                maxContext = room > 0 ? Int64(saturating: room / (perToken * Double(max(batch, 1)))) : 0
                 let perSequence = kv.bytes(batch: 1, context: seq, bytesPerElement: e.kvBytesPerElement)
-                maxBatch = room > 0 && perSequence > 0 ? Int64(room / perSequence) : 0
+                maxBatch = room > 0 && perSequence > 0 ? Int64(saturating: room / perSequence) : 0
             }
         }
         return Fit(gpu: gpu, usable: usable, needed: needed, fits: needed <= usable, maxContext: maxContext, maxBatch: maxBatch)
@@ -120,7 +121,7 @@ struct MemoryEstimate {
             lines.append(String(format: "  declared vs stored: %@ — loads at %.1fx (%@ instead of %@)", d.reason, d.factor, gib(Double(d.loadedBytes)), gib(Double(d.expectedBytes))))
         }
         if let kv = e.kv {
-            lines.append("  KV cache: \(Units.bytes(UInt64(kv.bytesPerToken(bytesPerElement: e.kvBytesPerElement)))) per token (\(kv.source), \(e.kvBytesPerElement) bytes/element); \(gib(e.kvBytes)) at batch \(batch), context \(seq)")
+            lines.append("  KV cache: \(Units.bytes(UInt64(saturating: kv.bytesPerToken(bytesPerElement: e.kvBytesPerElement)))) per token (\(kv.source), \(e.kvBytesPerElement) bytes/element); \(gib(e.kvBytes)) at batch \(batch), context \(seq)")
         }
         if let a = e.activations {
             lines.append("  activations (ONNX, liveness over the node order): peak \(Units.bytes(UInt64(max(a.peakBytes, 0)))) after \(a.peakNode)")

@@ -52,9 +52,9 @@ struct Merge: ParsableCommand {
 
     /// The merged document, its load-error count and whether it fails its `fail_on`.
     static func merge(_ parts: [Part]) throws -> (doc: JSONValue, loadErrors: Int, failsThreshold: Bool) {
-        let n = parts[0].of
+        let n = parts.first?.of ?? 0
         let shards = parts.map(\.shard).sorted()
-        guard parts.allSatisfy({ $0.of == n }), shards == Array(1...n) else {
+        guard n >= 1, n == parts.count, parts.allSatisfy({ $0.of == n }), shards == Array(1...n) else {
             throw ValidationError("need parts 1…\(n) exactly once each; got \(shards.map(String.init).joined(separator: ", "))")
         }
         for key in ["command", "fail_on", "targets", "tool"] {

@@ -46,23 +46,7 @@ struct WeightScan {
                 result.skipped.append((tensor.name, "payload is inside a compressed or encoded stream"))
                 continue
             }
-            let count = Int(clamping: tensor.parameterCount ?? 0)
-            var stats: TensorStatistics?
-            switch tensor.type {
-            case .dtype(let d):
-                let sparsity: (n: Int, m: Int)? = (tensor.shape.fixedDims?.last).map { $0 % 4 == 0 && tensor.shape.rank >= 2 ? (2, 4) : nil } ?? nil
-                stats = StatisticsScanner.scan(bytes, type: d, count: count, lookup: DecodeLookup.table(for: d), sparsity: sparsity)
-            case .ggml(let g):
-                if let element = g.element, element.traits.family == .float {
-                    stats = StatisticsScanner.scan(bytes, type: element, count: count)
-                } else if GGMLDequant.isSupported(g) {
-                    stats = StatisticsScanner.scanBlocks(bytes, blockBytes: g.typeSize, blockElements: g.blockSize) { slice, out in
-                        GGMLDequant.dequantize(slice, type: g, into: &out)
-                    }
-                }
-            case .unknown:
-                break
-            }
+            let stats = WeightStatistics.scan(tensor, bytes: bytes)
             if let stats { result.statistics[key] = stats } else { result.skipped.append((tensor.name, "no decoder for \(tensor.type)")) }
         }
         return result

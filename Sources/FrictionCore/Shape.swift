@@ -39,13 +39,17 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible {
         return Shape.checkedProduct(fixed)
     }
 
-    /// Product of `values`, nil on overflow of UInt64.
+    /// Product of `values`, or nil when it exceeds `Int64.max` — or when the product with zeros
+    /// counted as one does: a shape like [0, 2^63] holds no element, but the strides of its
+    /// other dimensions overflow any index computation, so no loader accepts it.
     public static func checkedProduct(_ values: [UInt64]) -> UInt64? {
         var product: UInt64 = 1
+        var extent: UInt64 = 1
         for value in values {
-            let (next, overflow) = product.multipliedReportingOverflow(by: value)
-            if overflow { return nil }
-            product = next
+            let (next, overflow) = extent.multipliedReportingOverflow(by: max(value, 1))
+            if overflow || next > UInt64(Int64.max) { return nil }
+            extent = next
+            product = value == 0 ? 0 : product * value   // product ≤ extent, so this cannot overflow
         }
         return product
     }

@@ -42,6 +42,8 @@ public enum FuzzTargets {
             guard let text = String(validating: bytes, as: UTF8.self), let doc = try? YAMLDocument.parse(text, file: ".friction.yml") else { return }
             _ = try? Configuration.parse(doc, file: ".friction.yml")
         }),
+        ("lint", LintHarness.lintFile),
+        ("hf-config", LintHarness.lintConfig),
     ]
 
     /// The harness for `name`.
@@ -67,5 +69,7 @@ public enum FuzzTargets {
         "json": ["fixtures/compare", "fixtures/hdf5"],
         "rules": ["rules/SEC", "rules/QNT"],
         "config": ["fixtures/regressions/seeds/config"],
+        "lint": ["fixtures/demo", "fixtures/safetensors", "fixtures/gguf", "fixtures/onnx", "fixtures/numpy", "fixtures/torch", "fixtures/pickle"],
+        "hf-config": ["fixtures/regressions/seeds/hf-config"],
     ]
 }

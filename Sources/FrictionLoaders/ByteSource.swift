@@ -59,6 +59,14 @@ public final class ByteSource: @unchecked Sendable {
         }
     }
 
+    /// A heap copy of `bytes` named `name`: an in-memory file image (fuzzers and tests serve
+    /// payloads from it as from a mapped file).
+    public static func copying(name: String, bytes: UnsafeRawBufferPointer) -> ByteSource {
+        let pointer = malloc(max(bytes.count, 1))
+        if let pointer, let base = bytes.baseAddress { memcpy(pointer, base, bytes.count) }
+        return adopting(name: name, pointer: pointer, count: pointer == nil ? 0 : bytes.count)
+    }
+
     /// Paging hints for a byte range of a file mapping (nothing for heap buffers).
     public enum Paging: Sendable {
         /// Start reading the pages in the background (MADV_WILLNEED).

@@ -12,6 +12,10 @@ public final class PayloadMap: @unchecked Sendable {
 
     public init() {}
 
+    /// Serves payloads of tensors stored in `source.name` from `source` instead of mapping the
+    /// file (an in-memory image).
+    public func register(_ source: ByteSource) { sources[source.name] = source }
+
     /// The payload bytes of `tensor`, or nil when they are not a plain array in a mapped file.
     public func bytes(for tensor: TensorInfo) throws(LoadError) -> UnsafeRawBufferPointer? {
         if HDF5Loader.datasetPath(tensor.storage) != nil {

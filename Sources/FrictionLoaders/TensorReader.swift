@@ -7,14 +7,23 @@ import Glibc
 /// inference and checks that need a value. Payloads above `maxElements` are never read.
 public struct TensorReader: Sendable {
     public var maxElements: UInt64
+    /// An in-memory image read instead of the file it is named after (fuzzers, tests).
+    public var image: ByteSource?
 
-    public init(maxElements: UInt64 = 1 << 16) { self.maxElements = maxElements }
+    public init(maxElements: UInt64 = 1 << 16, image: ByteSource? = nil) {
+        self.maxElements = maxElements
+        self.image = image
+    }
 
     /// The stored bytes of `tensor` (raw storage or an ONNX typed field), or nil.
     func bytes(_ tensor: TensorInfo) -> [UInt8]? {
         let storage = tensor.storage
         guard storage.byteCount <= maxElements * 16 else { return nil }
         if let container = storage.container, container.contains("zstd") || container.contains("deflated") { return nil }
+        if let image, image.name == storage.file {
+            guard storage.range.upperBound <= image.count else { return nil }
+            return Array(image.slice(Int(storage.range.lowerBound)..<Int(storage.range.upperBound)))
+        }
         let fd = open(storage.file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -41,8 +41,10 @@ public enum ExampleModel {
     /// The inline values of an example's tensors.
     public struct ExampleValues: TensorValues {
         public var byName: [String: [JSONValue]]
+        /// Integer views of integer tensors only (float tensors give nil, as ``TensorReader`` does).
         public func int64s(_ tensor: TensorInfo) -> [Int64]? {
-            byName[tensor.name]?.map { $0.int64Value ?? Int64(exactly: ($0.doubleValue ?? 0).rounded()) ?? 0 }
+            if case .dtype(let d) = tensor.type, d.traits.family == .float { return nil }
+            return byName[tensor.name]?.map { $0.int64Value ?? Int64(exactly: ($0.doubleValue ?? 0).rounded()) ?? 0 }
         }
         public func doubles(_ tensor: TensorInfo) -> [Double]? {
             byName[tensor.name]?.map { v in v.doubleValue ?? (v.stringValue == "nan" ? .nan : v.stringValue == "inf" ? .infinity : v.stringValue == "-inf" ? -.infinity : 0) }
@@ -56,7 +58,7 @@ public enum ExampleModel {
         if let e = spec["load_error"] {
             let code = e["code"]?.stringValue ?? "io-error"
             return Built(model: nil, error: LoadError(code, e["message"]?.stringValue ?? "synthesized load error", file: path,
-                                                      offset: e["offset"]?.int64Value.map(UInt64.init), path: e["path"]?.stringValue))
+                                                      offset: e["offset"]?.int64Value.map { UInt64(clamping: $0) }, path: e["path"]?.stringValue))
         }
         var model = Model(path: path, format: format)
         if let config = spec["config"] {
@@ -82,17 +84,19 @@ public enum ExampleModel {
                 var dims: [UInt64] = []
                 if case .array(let ds)? = t["shape"] { dims = ds.compactMap { $0.int64Value.map { UInt64(max(0, $0)) } } }
                 let file = t["file"]?.stringValue.map { format == .folder ? "\(path)/\($0)" : $0 } ?? defaultFile
-                let count = Shape.checkedProduct(dims) ?? 0
-                let bytes = type.byteCount(elements: count) ?? 0
+                guard let count = Shape.checkedProduct(dims), let bytes = type.byteCount(elements: count),
+                      case let (end, overflow) = offsets[file, default: 0].addingReportingOverflow(bytes), !overflow else {
+                    throw ParamError("example tensor \(name): shape \(dims) is too large")
+                }
                 let begin = offsets[file, default: 0]
-                offsets[file] = begin + bytes
+                offsets[file] = end
                 let stored: String = switch type {
                 case .dtype(let d): d.traits.safetensors ?? d.rawValue
                 case .ggml(let g): g.name
                 case .unknown(let u): u
                 }
                 model.tensors.append(TensorInfo(name: name, type: type, storedType: stored, shape: Shape(fixed: dims),
-                                                storage: TensorStorage(file: file, range: begin..<(begin + bytes))))
+                                                storage: TensorStorage(file: file, range: begin..<end)))
                 if case .array(let vs)? = t["values"] { built.values.byName[name] = vs }
             }
         }
@@ -102,14 +106,14 @@ public enum ExampleModel {
         if case .array(let issues)? = spec["issues"] {
             for i in issues {
                 model.issues.append(LoadIssue(code: i["code"]?.stringValue ?? "issue", message: i["message"]?.stringValue ?? "synthesized issue",
-                                              location: Location(file: defaultFile, offset: i["offset"]?.int64Value.map(UInt64.init), path: i["path"]?.stringValue)))
+                                              location: Location(file: defaultFile, offset: i["offset"]?.int64Value.map { UInt64(clamping: $0) }, path: i["path"]?.stringValue)))
             }
         }
         if case .array(let globals)? = spec["pickle_globals"] {
             for g in globals {
                 model.pickleGlobals.append(PickleGlobalRef(
                     module: g["module"]?.stringValue ?? "", name: g["name"]?.stringValue ?? "", opcode: g["opcode"]?.stringValue ?? "GLOBAL",
-                    location: Location(file: defaultFile, offset: g["offset"]?.int64Value.map(UInt64.init))))
+                    location: Location(file: defaultFile, offset: g["offset"]?.int64Value.map { UInt64(clamping: $0) })))
             }
         }
         // A torch checkpoint's pickle: one stream torch.load reads, holding the globals above and

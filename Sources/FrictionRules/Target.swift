@@ -32,7 +32,7 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
                 }
                 target.gpu = gpu
             case "runtime":
-                let idVersion = pair[1].split(separator: "@", maxSplits: 1).map(String.init)
+                let idVersion = pair[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard let runtime = knowledge.runtime(idVersion[0]) else {
                     throw ParamError("unknown runtime '\(idVersion[0])'; known: \(knowledge.runtimes.map(\.id).sorted().joined(separator: ", "))")
                 }

@@ -87,4 +87,51 @@ import Testing
         let fine = try model(#"{"torch_dtype": "bfloat16"}"#, dtype: .bfloat16)
         #expect(DeclaredPrecision.check(fine, weights: WeightMemory.of(fine)) == nil)
     }
+
+    /// Sizes from a config or GGUF header may be anything: products that overflow 64 bits, zero
+    /// heads or negative sizes give no estimate (or a finite Double), never a trap.
+    @Test func absurdSizesGiveNoEstimateInsteadOfTrapping() throws {
+        let huge = "4000000000000000000"
+        let llama = try Self.json("""
+            {"model_type": "llama", "hidden_size": \(huge), "intermediate_size": 72, "num_attention_heads": 4,
+             "num_hidden_layers": \(huge), "num_key_value_heads": 2, "vocab_size": 100}
+            """)
+        #expect(ParameterEstimate.from(config: llama) == nil)
+        // The KV model itself fits (2 × 2 × 10^18 / 4 elements per layer); its byte counts are Doubles.
+        let kv = try #require(KVCacheModel.from(config: llama))
+        #expect(kv.bytes(batch: 1, context: 4096, bytesPerElement: 2).isFinite)
+        #expect(kv.bytesPerToken(bytesPerElement: 2) > 1e36)
+        let overflowingHeads = try Self.json("""
+            {"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2,
+             "num_key_value_heads": \(huge), "head_dim": \(huge)}
+            """)
+        #expect(KVCacheModel.from(config: overflowingHeads) == nil)
+        let zeroHeads = try Self.json(#"{"model_type": "llama", "hidden_size": 64, "num_attention_heads": 0, "num_hidden_layers": 2, "vocab_size": 10, "intermediate_size": 8}"#)
+        #expect(ParameterEstimate.from(config: zeroHeads) == nil)
+        #expect(KVCacheModel.from(config: zeroHeads) == nil)
+        let negative = try Self.json(#"{"model_type": "gpt2", "n_embd": -768, "n_head": 12, "n_layer": 12, "n_positions": 1024, "vocab_size": 50257}"#)
+        #expect(ParameterEstimate.from(config: negative) == nil)
+        let mla = try Self.json("{\"num_hidden_layers\": 2, \"kv_lora_rank\": \(Int64.max), \"qk_rope_head_dim\": 64}")
+        #expect(KVCacheModel.from(config: mla) == nil)
+        let gguf = [("general.architecture", MetadataValue.string("llama")), ("llama.block_count", .uint64(.max)),
+                    ("llama.attention.head_count", .uint32(32)), ("llama.attention.head_count_kv", .uint64(.max)),
+                    ("llama.embedding_length", .uint32(4096))].map { MetadataEntry(key: $0.0, value: $0.1, location: Location(file: "x.gguf")) }
+        #expect(KVCacheModel.from(gguf: gguf) == nil)
+        let moreSlidingThanLayers = try #require(KVCacheModel.from(config: try Self.json("""
+            {"num_hidden_layers": 1, "num_attention_heads": 2, "hidden_size": 8, "sliding_window": 4,
+             "layer_types": ["sliding_attention", "sliding_attention", "sliding_attention"]}
+            """)))
+        #expect(moreSlidingThanLayers.slidingLayers == 1)
+    }
+
+    @Test func checkedIntReportsOverflowAndDivisionByZeroAsNil() {
+        let big = CheckedInt(Int64.max)
+        #expect((big + 1).value == nil)
+        #expect((CheckedInt(Int64.min) - 1).value == nil)
+        #expect((big * 2).value == nil)
+        #expect((CheckedInt(7) / 0).value == nil)
+        #expect((CheckedInt(Int64.min) / -1).value == nil)
+        #expect(((big * 2) / 2 + 1).value == nil, "nil propagates")
+        #expect((CheckedInt(6) * 7 + 2 - 4 / 2).value == 42)
+    }
 }

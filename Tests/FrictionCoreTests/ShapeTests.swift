@@ -6,7 +6,13 @@ import Testing
         #expect(Shape(fixed: []).elementCount == 1)
         #expect(Shape(fixed: [2, 3, 4]).elementCount == 24)
         #expect(Shape(fixed: [1 << 32, 1 << 32]).elementCount == nil)
-        #expect(Shape(fixed: [0, 1 << 40, 1 << 40]).elementCount == 0)
+        #expect(Shape(fixed: [0, 1 << 40]).elementCount == 0)
+        // Empty, but its extent (zeros counted as one) overflows: no index into it is safe.
+        #expect(Shape(fixed: [0, 1 << 40, 1 << 40]).elementCount == nil)
+        #expect(Shape(fixed: [0, 1 << 63]).elementCount == nil)
+        #expect(Shape(fixed: [UInt64(Int64.max), 0]).elementCount == 0)
+        #expect(Shape(fixed: [UInt64(Int64.max)]).elementCount == UInt64(Int64.max))
+        #expect(Shape(fixed: [1 << 62, 2]).elementCount == nil, "2^63 is past Int64.max")
         #expect(Shape([.symbolic("batch"), .fixed(4)]).elementCount == nil)
         #expect(Shape([.symbolic("batch"), .fixed(4)]).description == "[batch, 4]")
     }

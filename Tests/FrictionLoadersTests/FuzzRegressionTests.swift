@@ -41,4 +41,33 @@ import Testing
         let bytes = try #require(FileManager.default.contents(atPath: parts[1]))
         [UInt8](bytes).withUnsafeBytes { run($0) }
     }
+
+    /// Every file in the `lint` target's seed folders (the demo models and the loader fixtures,
+    /// ONNX graphs included) through the whole lint pipeline: analyses, every bundled rule
+    /// against four deployment targets, statistics, memory estimates and every reporter.
+    static let lintSeeds: [String] = {
+        var out: [String] = []
+        for seedDir in FuzzTargets.seeds["lint"] ?? [] {
+            let dir = Fixtures.root.appendingPathComponent(seedDir).path
+            guard let walker = FileManager.default.enumerator(atPath: dir) else { continue }
+            for case let name as String in walker where name.split(separator: "/").count <= 2 {
+                var isDir: ObjCBool = false
+                let path = dir + "/" + name
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { out.append(path) }
+            }
+        }
+        return out.sorted()
+    }()
+
+    @Test func lintSeedsAreFound() {
+        #expect(Self.lintSeeds.count >= 100, "\(Self.lintSeeds.count) lint seeds")
+        #expect(Self.lintSeeds.contains(Fixtures.path("demo/tiny_q4k.gguf")))
+    }
+
+    @Test(arguments: lintSeeds)
+    func lintPipelineRunsOn(_ path: String) throws {
+        let run = try #require(FuzzTargets.target("lint"))
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        [UInt8](bytes).withUnsafeBytes { run($0) }
+    }
 }

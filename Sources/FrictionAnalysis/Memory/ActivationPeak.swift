@@ -78,7 +78,7 @@ public struct ActivationPeak: Sendable {
                     live[o] = (node.name, expr, bytes ?? 0, o)
                     owners[o] = 1
                     ownerBytes[o] = bytes ?? 0
-                    current += bytes ?? 0
+                    current = current.saturatingAdd(bytes ?? 0)   // sizes from declared shapes may be anything
                 }
             }
             if current > peak { peak = current; peakNode = node.name.isEmpty ? (node.outputs.first ?? "") : node.name; peakLive = live }
@@ -87,7 +87,7 @@ public struct ActivationPeak: Sendable {
                 owners[entry.owner, default: 1] -= 1
                 if owners[entry.owner] == 0 {
                     owners.removeValue(forKey: entry.owner)
-                    current -= ownerBytes.removeValue(forKey: entry.owner) ?? 0
+                    current = current.saturatingSubtract(ownerBytes.removeValue(forKey: entry.owner) ?? 0)
                 }
             }
         }
@@ -100,7 +100,7 @@ public struct ActivationPeak: Sendable {
         for node in runtime where ["Expand", "Tile", "Softmax"].contains(node.opType) {
             for name in (node.opType == "Softmax" ? node.inputs.prefix(1) + node.outputs : node.outputs) where !name.isEmpty {
                 let (expr, bytes) = size(name)
-                if let bytes, bytes * 8 >= peak, !callouts.contains(where: { $0.name == name }) {
+                if let bytes, Double(bytes) * 8 >= Double(peak), !callouts.contains(where: { $0.name == name }) {
                     callouts.append(LiveValue(name: name, producer: node.name, bytes: bytes, formula: expr?.description ?? "?"))
                 }
             }

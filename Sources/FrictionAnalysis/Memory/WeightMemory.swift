@@ -84,7 +84,7 @@ public struct DeclaredPrecision: Sendable, Hashable {
         let factor = actual / bits
         guard factor >= 1.5 else { return nil }
         return DeclaredPrecision(declared: name, stored: String(format: "%.1f bits per weight", actual), factor: factor,
-                                 expectedBytes: UInt64(Double(weights.parameters) * bits / 8), loadedBytes: weights.totalBytes,
+                                 expectedBytes: UInt64(saturating: Double(weights.parameters) * bits / 8), loadedBytes: weights.totalBytes,
                                  reason: String(format: "general.file_type is %@ (~%.1f bits per weight) but the tensors average %.1f", name, bits, actual))
     }
 
@@ -109,7 +109,7 @@ public struct DeclaredPrecision: Sendable, Hashable {
                declared.traits.family == .float, bits > storedBits {
                 let factor = Double(bits) / Double(storedBits)
                 return DeclaredPrecision(declared: declared.rawValue, stored: stored.rawValue, factor: factor, expectedBytes: floatBytes,
-                                         loadedBytes: UInt64(Double(floatBytes) * factor),
+                                         loadedBytes: UInt64(saturating: Double(floatBytes) * factor),
                                          reason: "config.json torch_dtype is \(declared.rawValue) but the weights are \(stored.rawValue): loading with the config's dtype upcasts them")
             }
         }

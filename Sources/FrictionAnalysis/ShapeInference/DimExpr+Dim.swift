@@ -15,7 +15,10 @@ extension DimExpr {
             self.init(Int64(n))
         case .symbolic(let text):
             guard !text.isEmpty, text != Self.unknownText else { return nil }
-            self = Self.parse(text) ?? DimExpr(symbol: text)
+            let expr = Self.parse(text) ?? DimExpr(symbol: text)
+            // A declared size that parses to a negative constant (`"-1"`) is not a size.
+            if let value = expr.constant, value < 0 { return nil }
+            self = expr
         }
     }
 

@@ -71,6 +71,7 @@ enum IndexOps {
             return Swift.min(Swift.max(q, low), high)
         }
         var out: [Int64] = []
+        guard n >= 0 else { return out }
         if step > 0 {
             var i = clamp(start, 0, n)
             let stop = clamp(end, 0, n)
@@ -114,7 +115,7 @@ enum IndexOps {
         c.set(0, c.type(0), nil)
         guard let data = c.dims(0), let indices = c.dims(1) else { return }
         let batch = Int(clamping: c.int("batch_dims", 0))
-        guard let k = indices.last??.constant, k >= 0, k <= data.count, batch >= 0, batch + Int(k) <= data.count else {
+        guard let k = indices.last??.constant, k >= 0, k <= data.count, batch >= 0, batch <= data.count, batch + Int(k) <= data.count else {
             return c.fail("GatherND index depth is unknown or too large")
         }
         c.set(0, c.type(0), Array(indices.dropLast()) + Array(data[(batch + Int(k))...]))

@@ -58,7 +58,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// A tensor holding `values`.
     public static func from<T>(_ values: [T], type: DType, shape: [Int]) -> Tensor {
-        var t = Tensor(zeros: type, shape)
+        let t = Tensor(zeros: type, shape)
         values.withUnsafeBytes { src in
             if let from = src.baseAddress, src.count > 0 {
                 t.buffer.base.copyMemory(from: from, byteCount: min(src.count, t.buffer.byteCount))

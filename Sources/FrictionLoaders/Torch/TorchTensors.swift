@@ -81,6 +81,7 @@ struct TorchTensors {
         let size = ref.element.size
         let (start, o1) = ref.storageOffset.multipliedReportingOverflow(by: size)
         guard !o1 else { return nil }
+        guard Shape.checkedProduct(ref.sizes) != nil else { return nil }   // extent past Int64.max
         if ref.sizes.contains(0) { return (start, 0) }
         var last: UInt64 = 0
         for (n, stride) in zip(ref.sizes, ref.strides) {

@@ -42,7 +42,11 @@ struct KVCacheFitCheck: CheckKind {
 
     init(params: Params, knowledge: Knowledge) throws(ParamError) {
         fraction = params.number("fraction") ?? 0.9
+        guard fraction > 0 && fraction <= 1 else { throw ParamError("fraction must be in (0, 1]", key: "fraction") }
         context = params.number("context")
+        if let tokens = context, !(tokens >= 1 && tokens <= 0x1p40) {
+            throw ParamError("context must be a token count from 1 to 2^40", key: "context")
+        }
     }
 
     func evaluate(_ context: CheckContext) -> [Hit] {
@@ -60,7 +64,7 @@ struct KVCacheFitCheck: CheckKind {
             let usable = gpu.memoryGiB * fraction * Double(1 << 30)
             guard weights + kvBytes > usable, weights <= usable else { continue }
             let g = { (b: Double) in String(format: "%.1f", b / Double(1 << 30)) }
-            let maxTokens = Int64((usable - weights) / max(kv.bytesPerToken(bytesPerElement: elementBytes), 1))
+            let maxTokens = Int64(saturating: (usable - weights) / max(kv.bytesPerToken(bytesPerElement: elementBytes), 1))
             hits.append(Hit(location: Location(file: model.path), values: [
                 "gpu": gpu.product.isEmpty ? gpu.id : gpu.product, "tokens": String(tokens), "kv_gib": g(kvBytes), "weights_gib": g(weights),
                 "usable_gib": g(usable), "max_tokens": String(maxTokens), "target": target.description,

@@ -1,3 +1,4 @@
+import FrictionAnalysis
 import FrictionCore
 
 /// `qdq-params`: QuantizeLinear / DequantizeLinear whose zero point is not zero, or whose scale
@@ -22,6 +23,13 @@ struct QDQParamsCheck: CheckKind {
         runtime = params.string("when_runtime")
     }
 
+    /// The first nonzero element of a zero-point tensor, as text (float zero points are compared
+    /// as stored, never converted to integers).
+    static func firstNonzero(_ tensor: TensorInfo, _ values: any TensorValues) -> String? {
+        if let ints = values.int64s(tensor) { return ints.first { $0 != 0 }.map { String($0) } }
+        return values.doubles(tensor)?.first { $0 != 0 }.map { String($0) }
+    }
+
     func evaluate(_ context: CheckContext) -> [Hit] {
         guard let graph = context.model.graph else { return [] }
         let target = context.targets.first { runtime == nil || $0.runtime?.id == runtime }
@@ -36,8 +44,8 @@ struct QDQParamsCheck: CheckKind {
             let location = Location(file: context.model.path, offset: node.offset, path: name)
             var values = ["node": name, "op": node.opType, "target": target?.description ?? "any"]
             if aspect == "zero_point", node.inputs.count > 2, let zp = constants[node.inputs[2]],
-               let numbers = context.values.int64s(zp) ?? context.values.doubles(zp)?.map({ Int64($0) }), let nonzero = numbers.first(where: { $0 != 0 }) {
-                values["value"] = String(nonzero)
+               let nonzero = Self.firstNonzero(zp, context.values) {
+                values["value"] = nonzero
                 values["zero_point"] = node.inputs[2]
                 hits.append(Hit(location: location, values: values))
             }

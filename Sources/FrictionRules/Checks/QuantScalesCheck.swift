@@ -29,7 +29,7 @@ struct QuantScalesCheck: CheckKind {
         aspect = a
     }
 
-    static func ceilDiv(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? 0 : (a + b - 1) / b }
+    static func ceilDiv(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? 0 : a / b + (a % b == 0 ? 0 : 1) }
 
     func requirement(_ t: TensorInfo, facts: ModelFacts) -> Requirement? {
         let module = TensorNames.module(of: t.name)
@@ -64,7 +64,7 @@ struct QuantScalesCheck: CheckKind {
             }
             guard facts.weightFormats["nvfp4"]?.contains(t.name) == true, dims.count == 2 else { return nil }
             return Requirement(scheme: "NVFP4", scaleNames: [module + ".weight_scale"], dtypes: [.float8_e4m3fn],
-                               shapes: [[dims[0], dims[1] * 2 / 16]],
+                               shapes: [[dims[0], dims[1] / 8]],   // two FP4 codes per byte, one scale per 16
                                global: ([module + ".weight_scale_2", module + ".weight_global_scale"], [.float32]))
         case .dtype(.int32) where leaf == "qweight" && dims.count == 2:
             let method = quant?["quant_method"]?.stringValue?.lowercased()
@@ -72,8 +72,8 @@ struct QuantScalesCheck: CheckKind {
             let pack = 32 / min(bits, 32)
             var shapes: [[UInt64]]?
             if let method, method == "gptq" || method == "awq" {
-                let inFeatures = method == "gptq" ? dims[0] * pack : dims[0]
-                let outFeatures = method == "gptq" ? dims[1] : dims[1] * pack
+                let inFeatures = method == "gptq" ? dims[0].saturatingMultiply(pack) : dims[0]
+                let outFeatures = method == "gptq" ? dims[1] : dims[1].saturatingMultiply(pack)
                 let g = quant?["group_size"]?.int64Value ?? 128
                 let group = g <= 0 ? inFeatures : UInt64(g)
                 shapes = [[Self.ceilDiv(inFeatures, group), outFeatures]]
@@ -119,7 +119,7 @@ struct QuantScalesCheck: CheckKind {
                 }
             case .shape:
                 guard let scale, let shapes = req.shapes, let found = scale.shape.fixedDims else { continue }
-                if !shapes.contains(found) && !(found.reduce(1, *) == 1 && shapes.contains([])) {
+                if !shapes.contains(found) && !(found.allSatisfy { $0 == 1 } && shapes.contains([])) {
                     values["scale"] = scale.name
                     values["found"] = Shape(fixed: found).description
                     values["expected"] = shapes.filter { !$0.isEmpty }.map { Shape(fixed: $0).description }.joined(separator: " or ")
