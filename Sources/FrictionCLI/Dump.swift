@@ -44,7 +44,7 @@ struct Dump: ParsableCommand {
                 }
                 let descr = NpyWriter.descr(d) ?? (d.bits == 16 ? "<u2" : "|u1")
                 var shape = t.shape.fixedDims ?? []
-                if (d.bits ?? 8) < 8, let last = shape.last { shape[shape.count - 1] = (last * UInt64(d.bits ?? 8) + 7) / 8 }
+                if (d.bits ?? 8) < 8, let last = shape.last { shape[shape.count - 1] = last / 8 * UInt64(d.bits ?? 8) + (last % 8 * UInt64(d.bits ?? 8) + 7) / 8 }
                 if NpyWriter.descr(d) == nil { FileHandleOutput.standardError("note: \(t.name): \(d) written as \(descr) codes\n") }
                 members.append((t.name, NpyWriter.npy(descr: descr, shape: shape, payload: payload)))
             } else {

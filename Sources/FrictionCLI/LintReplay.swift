@@ -31,7 +31,12 @@ enum LintReplay {
         for input in graphInputs where feeds[input.name] == nil {
             guard case .tensor(.dtype(let type)?, let shape)? = input.type else { return [] }
             let dims = (shape?.dims ?? []).map { d -> Int in if case .fixed(let v) = d { Int(clamping: v) } else { 1 } }
-            feeds[input.name] = rng.tensor(type, dims)
+            guard let feed = rng.tensor(type, dims) else {
+                return [LoadIssue(code: "replay-failed", level: .info,
+                                  message: "input \(input.name) of shape \(dims) is too large to generate (more than \(ReplayInputs.Generator.maxElements) elements)",
+                                  location: Location(file: model.path))]
+            }
+            feeds[input.name] = feed
         }
         let replay = PrecisionReplay(executor: Executor(graph: graph, functions: model.functions), policy: policy)
         let report: PrecisionReplay.Report

@@ -105,7 +105,10 @@ struct Replay: ParsableCommand {
                 case .symbolic(let name): dims[name] ?? 1
                 }
             }
-            feeds[input.name] = rng.tensor(type, concrete)
+            guard let feed = rng.tensor(type, concrete) else {
+                throw ValidationError("input \(input.name) of shape \(concrete) is too large to generate (more than \(ReplayInputs.Generator.maxElements) elements); give it with --inputs")
+            }
+            feeds[input.name] = feed
         }
         let executor = Executor(graph: graph, functions: loaded.functions)
         if let precision {

@@ -41,8 +41,12 @@ enum ReplayInputs {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        mutating func tensor(_ type: DType, _ shape: [Int]) -> Tensor {
-            let n = shape.reduce(1, *)
+        /// Elements at most generated for one input (larger declared inputs must be given).
+        static let maxElements = 1 << 26
+
+        /// A random tensor, or nil when the declared shape is invalid or above ``maxElements``.
+        mutating func tensor(_ type: DType, _ shape: [Int]) -> Tensor? {
+            guard let n = Tensor.checkedCount(shape, type), n <= Self.maxElements else { return nil }
             switch ComputeDomain(type) {
             case .float, .double:
                 return Tensor.fromDoubles((0..<n).map { _ in Double(next() >> 11) / Double(1 << 53) * 2 - 1 }, type: type, shape: shape)

@@ -50,8 +50,8 @@ public struct ActivationComparison {
             if pair.flagged { pair.diagnosis = ["cosine \(ModelComparison.fixed(m.cosine, 5)) < 0.99: the runtime's values drift from the framework's"] }
             report.pairs.append(pair)
             let isLogits = logitNames.isEmpty ? name.lowercased().contains("logits") : logitNames.contains(name)
-            if isLogits, let vocab = va.shape.last, vocab > 0 {
-                logits.append(logitStats(name, va.values, vb.values, vocab: Int(vocab)))
+            if isLogits, let vocab = va.shape.last.flatMap({ Int(exactly: $0) }), vocab > 0 {
+                logits.append(logitStats(name, va.values, vb.values, vocab: vocab))
             }
         }
         return (report, logits)

@@ -89,11 +89,11 @@ extension CompareReport {
         out += "\(pairs.count) pairs, \(pairs.filter(\.flagged).count) flagged</p>\n"
         let layers = byLayer.filter { Int($0.key) != nil }
         if !layers.isEmpty {
-            let top = max(layers.compactMap(\.minSNR).max() ?? 1, 1)
+            let top = max(layers.compactMap(\.minSNR).filter(\.isFinite).max() ?? 1, 1)
             let barW = 28, h = 160
             out += "<h2>Minimum SNR per block (dB)</h2>\n<svg width=\"\(layers.count * (barW + 6) + 40)\" height=\"\(h + 40)\" role=\"img\">\n"
             for (i, s) in layers.enumerated() {
-                let v = max(0, min(s.minSNR ?? top, top))
+                let v = max(0, min(s.minSNR.flatMap { $0.isNaN ? nil : $0 } ?? top, top))
                 let bh = Int(Double(h) * v / top)
                 let x = 30 + i * (barW + 6)
                 out += "<rect x=\"\(x)\" y=\"\(h - bh + 10)\" width=\"\(barW)\" height=\"\(bh)\" fill=\"\(s.flagged > 0 ? "#d9534f" : "#5b8def")\">"

@@ -149,6 +149,7 @@ public struct ModelComparison {
         var p = 1.0
         for _ in 0..<digits { p *= 10 }
         let scaled = (abs(value) * p).rounded()
+        guard scaled < 9e18 else { return String(value) }   // past Int64: Swift's shortest form (1e+20)
         let whole = Int(scaled / p), frac = Int(scaled - Double(whole) * p)
         var f = String(frac)
         while f.count < digits { f = "0" + f }

@@ -8,16 +8,16 @@ extension PairTransform {
         case .addOne:
             return (values.map { $0 + 1 }, shape)
         case .transpose:
-            guard shape.count == 2 else { return nil }
-            let rows = Int(shape[0]), cols = Int(shape[1])
+            guard shape.count == 2, let rows = Int(exactly: shape[0]), let cols = Int(exactly: shape[1]),
+                  case let (count, overflow) = rows.multipliedReportingOverflow(by: cols), !overflow, count == values.count else { return nil }
             var out = [Float](repeating: 0, count: values.count)
             for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = values[r * cols + c] } }
             return (out, [shape[1], shape[0]])
         case .permuteQ, .permuteK:
             // llama.cpp: w.reshape(n_head, 2, rows / n_head / 2, *rest).swapaxes(1, 2).reshape(w.shape)
-            guard let heads, heads > 0, let first = shape.first else { return nil }
-            let rows = Int(first), width = rows == 0 ? 0 : values.count / rows
-            guard rows % (2 * heads) == 0 else { return nil }
+            guard let heads, heads > 0, let first = shape.first, let rows = Int(exactly: first), heads <= rows / 2 else { return nil }
+            let width = values.count / rows
+            guard rows % (2 * heads) == 0, rows * width == values.count else { return nil }
             let half = rows / heads / 2
             var out = [Float](repeating: 0, count: values.count)
             for h in 0..<heads {

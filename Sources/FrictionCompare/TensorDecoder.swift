@@ -85,7 +85,8 @@ public struct TensorDecoder {
             let group = Int(quant?["group_size"]?.int64Value ?? 128)
             let pack = 32 / max(1, bits)
             if method == "gptq" {
-                let inF = Int(dims[0]) * pack, outF = Int(dims[1])
+                guard let inF = (CheckedInt(Int64(clamping: dims[0])) * CheckedInt(Int64(pack))).value.map(Int.init) else { return nil }
+                let outF = Int(clamping: dims[1])
                 let gIdx = tensor(module + ".g_idx").map(int32s)
                 let format: IntPacking.GPTQFormat = quant?["checkpoint_format"]?.stringValue == "gptq_v2" ? .v2 : .v1
                 if let v = IntPacking.dequantizeGPTQ(qweight: ints, qzeros: zeros, scales: scales, gIdx: gIdx, bits: bits,
@@ -93,7 +94,8 @@ public struct TensorDecoder {
                     return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "GPTQ \(bits)-bit dequantized to [in, out]", format: "GPTQ-int\(bits)", inOut: true)
                 }
             } else if method == "awq" {
-                let inF = Int(dims[0]), outF = Int(dims[1]) * pack
+                guard let outF = (CheckedInt(Int64(clamping: dims[1])) * CheckedInt(Int64(pack))).value.map(Int.init) else { return nil }
+                let inF = Int(clamping: dims[0])
                 if let v = IntPacking.dequantizeAWQ(qweight: ints, qzeros: zeros, scales: scales, groupSize: group, inFeatures: inF, outFeatures: outF) {
                     return Decoded(values: v, shape: [UInt64(inF), UInt64(outF)], note: "AWQ dequantized to [in, out]", format: "AWQ-int\(bits)", inOut: true)
                 }
@@ -103,7 +105,7 @@ public struct TensorDecoder {
            let scaleT = tensor(module + ".weight_scale"), scaleT.type == .dtype(.float8_e4m3fn),
            let globalT = tensor(module + ".weight_scale_2") ?? tensor(module + ".weight_global_scale"),
            let global = codes(globalT)?.first, let data = try? payloads.bytes(for: t), let scales = try? payloads.bytes(for: scaleT) {
-            let count = Int(dims[0] * dims[1] * 2)
+            guard let count = Shape.checkedProduct([dims[0], dims[1], 2]).map(Int.init) else { return nil }
             let convention: NVFP4.GlobalScaleConvention = globalT.name.hasSuffix("weight_global_scale") ? .compressedTensors : .modelOpt
             if let v = try? NVFP4.dequantize(data: data, blockScales: scales, globalScale: global, count: count, convention: convention) {
                 return Decoded(values: v, shape: [dims[0], dims[1] * 2], note: "NVFP4 (\(convention)) dequantized with \(scaleT.name) and \(globalT.name)", format: "NVFP4")
@@ -128,7 +130,8 @@ public struct TensorDecoder {
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[r] } }
                 note = "\(d.rawValue) × per-channel scale \(scaleT.name)"
             } else if let sd = scaleT.shape.fixedDims, sd.count == 2, sd[0] > 0, sd[1] > 0 {
-                let br = (rows + Int(sd[0]) - 1) / Int(sd[0]), bc = (cols + Int(sd[1]) - 1) / Int(sd[1])
+                func ceilDiv(_ a: Int, _ b: Int) -> Int { a / b + (a % b == 0 ? 0 : 1) }
+                let br = ceilDiv(rows, Int(clamping: sd[0])), bc = ceilDiv(cols, Int(clamping: sd[1]))
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[(r / br) * Int(sd[1]) + c / bc] } }
                 note = "\(d.rawValue) × block scale \(scaleT.name)"
             }
@@ -145,10 +148,10 @@ public struct TensorDecoder {
         let shape: [UInt64]
         if leaf.hasSuffix("_blocks"), dims.count >= 2, last == 16 {
             scaleT = tensor(String(t.name.dropLast("_blocks".count)) + "_scales")
-            shape = Array(dims.dropLast(2)) + [dims[dims.count - 2] * 32]
+            shape = Array(dims.dropLast(2)) + [dims[dims.count - 2].saturatingMultiply(32)]   // checked below
         } else if leaf == "weight_packed" || leaf == "weight" {
             scaleT = tensor(module + ".weight_scale")
-            shape = Array(dims.dropLast()) + [last * 2]
+            shape = Array(dims.dropLast()) + [last.saturatingMultiply(2)]
         } else {
             return nil
         }
@@ -171,7 +174,7 @@ public struct TensorDecoder {
     }
 
     public func int32s(_ t: TensorInfo) -> [Int32] {
-        guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init), bytes.count >= count * 4 else { return [] }
+        guard let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map({ Int(clamping: $0) }), bytes.count / 4 >= count else { return [] }
         return (0..<count).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self) }
     }
 }

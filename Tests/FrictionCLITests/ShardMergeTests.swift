@@ -58,6 +58,16 @@ import FrictionLoaders
         #expect(mixed.status == 2 && mixed.stderr.contains("different runs"), "\(mixed.stderr)")
         #expect(FrictionBinary.run(["lint", "--shard", "1/2"] + Self.inputs).status == 2, "--shard needs --format json")
         #expect(FrictionBinary.run(["lint", "--format", "json", "--shard", "3/2"] + Self.inputs).status == 2)
+        // Edited part counts: 0 and Int64.max parts (an invalid range and an Int64.max-element
+        // array before) are refused like any incomplete set.
+        let text = try String(contentsOfFile: dir + "/a.json", encoding: .utf8)
+        for of in ["0", "-3", "9223372036854775807"] {
+            let edited = dir + "/edited-\(of).json"
+            try text.replacingOccurrences(of: "\"of\": 2,", with: "\"of\": \(of),").write(toFile: edited, atomically: true, encoding: .utf8)
+            #expect(try String(contentsOfFile: edited, encoding: .utf8).contains("\"of\": \(of),"), "the part count was edited")
+            let run = FrictionBinary.run(["merge", edited])
+            #expect(run.status == 2 && run.stderr.contains("need parts"), "of \(of): \(run.stderr)")
+        }
     }
 
     @Test func noProgressBarWhenStderrIsNotATerminal() {

@@ -59,8 +59,15 @@ enum AttentionKernel {
         var pastLength = 0
         if let pk = pastK, let pv = pastV {
             let pk4 = try heads(pk, nil, ctx), pv4 = try heads(pv, nil, ctx)
+            guard [pk4.b, pk4.h, pk4.d] == [k.b, k.h, k.d], [pv4.b, pv4.h, pv4.d] == [v.b, v.h, v.d], pk4.s == pv4.s else {
+                throw ctx.fail("past_key / past_value of shapes \(pk.shape), \(pv.shape) do not match K and V")
+            }
             pastLength = pk4.s
             k = concatSeq(pk4, k); v = concatSeq(pv4, v)
+        }
+        // Q·Kᵀ needs one head size and batch; K and V one length (the loops below trust them).
+        guard k.b == q.b, v.b == q.b, k.h == v.h, k.s == v.s, k.d == q.d else {
+            throw ctx.fail("Q, K and V of shapes \(qT.shape), \(kT.shape), \(vT.shape) do not agree on batch, heads, length or head size")
         }
         let presentK = k, presentV = v
         let sq = q.s, skv = k.s
@@ -86,7 +93,9 @@ enum AttentionKernel {
                 for j in 0..<length { bias[start + j] += m[im]; im += steps[0] }
             }
         }
-        let nonpad = ctx.optional(6)?.int64s()
+        // Valid lengths, one per batch entry, clamped to 0...skv (no offset arithmetic overflows).
+        let nonpad = ctx.optional(6)?.int64s().map { Swift.min(Swift.max($0, 0), Int64(skv)) }
+        if let nonpad, nonpad.count < q.b { throw ctx.fail("nonpad_kv_seqlen has \(nonpad.count) values for batch \(q.b)") }
         let causal = ctx.int("is_causal", 0) == 1
         let left = ctx.int("left_window_size", -1), right = ctx.int("right_window_size", -1)
         if causal || left >= 0 || right >= 0 || nonpad != nil {

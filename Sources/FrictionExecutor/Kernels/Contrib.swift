@@ -32,7 +32,7 @@ extension Kernels {
             let x = try ctx.input(0)
             let axis = try ctx.axis(ctx.int("axis", -1), rank: x.rank)
             let h = x.shape[axis...].reduce(1, *)
-            let (y, _, inv) = Contrib.normalize(x.floats(), width: h, gamma: try ctx.input(1).floats(), beta: nil, eps: ctx.float("epsilon", 1e-5), rms: true)
+            let (y, _, inv) = try Contrib.normalize(ctx, x.floats(), width: h, gamma: try ctx.input(1).floats(), beta: nil, eps: ctx.float("epsilon", 1e-5), rms: true)
             return [Tensor.fromFloats(y, type: x.type, shape: x.shape), Tensor.floats(inv, shape: Array(x.shape[..<axis]) + Array(repeating: 1, count: x.rank - axis))]
         },
         KernelSpec("EmbedLayerNormalization", domain: "com.microsoft", versions: 1...1) { ctx throws(ExecutionError) in try Contrib.embedNorm(ctx) },
@@ -47,7 +47,8 @@ enum Contrib {
     }
 
     /// Layer (or RMS) normalization over rows of `width`: returns y, mean and 1/std per row.
-    static func normalize(_ x: [Float], width h: Int, gamma: [Float], beta: [Float]?, eps: Float, rms: Bool) -> ([Float], [Float], [Float]) {
+    static func normalize(_ ctx: KernelContext, _ x: [Float], width h: Int, gamma: [Float], beta: [Float]?, eps: Float, rms: Bool) throws(ExecutionError) -> ([Float], [Float], [Float]) {
+        guard !gamma.isEmpty, beta?.isEmpty != true else { throw ctx.fail("gamma and beta must not be empty") }
         let rows = h > 0 ? x.count / h : 0
         var y = [Float](repeating: 0, count: x.count), means = [Float](repeating: 0, count: rows), invs = [Float](repeating: 0, count: rows)
         for r in 0..<rows {
@@ -71,10 +72,11 @@ enum Contrib {
         let bias = ctx.optional(rms ? 3 : 4)?.floats()
         guard let h = x.shape.last, h > 0 else { throw ctx.fail("SkipLayerNormalization needs a hidden dimension") }
         let xv = x.floats(), sv = skip.floats()
-        guard sv.count == xv.count || sv.count % h == 0 else { throw ctx.fail("skip of shape \(skip.shape) does not match \(x.shape)") }
+        guard !sv.isEmpty, sv.count == xv.count || sv.count % h == 0 else { throw ctx.fail("skip of shape \(skip.shape) does not match \(x.shape)") }
+        guard bias.map({ $0.count == h }) ?? true else { throw ctx.fail("bias must have \(h) values") }
         var sum = [Float](repeating: 0, count: xv.count)
         for i in 0..<xv.count { sum[i] = xv[i] + sv[i % sv.count] + (bias.map { $0[i % h] } ?? 0) }
-        let (y, mean, inv) = normalize(sum, width: h, gamma: gamma, beta: beta, eps: ctx.float("epsilon", 1e-12), rms: rms)
+        let (y, mean, inv) = try normalize(ctx, sum, width: h, gamma: gamma, beta: beta, eps: ctx.float("epsilon", 1e-12), rms: rms)
         let stats = Array(x.shape.dropLast()) + [1]
         return [Tensor.fromFloats(y, type: x.type, shape: x.shape), Tensor.floats(mean, shape: stats), Tensor.floats(inv, shape: stats),
                 Tensor.fromFloats(sum, type: x.type, shape: x.shape)]
@@ -86,7 +88,9 @@ enum Contrib {
         let (b, s) = (idShape[0], idShape[1])
         let segments = ctx.optional(1)?.int64s()
         let word = try ctx.input(2), position = try ctx.input(3), segment = ctx.optional(4)
-        guard let h = word.shape.last, word.rank == 2, position.rank == 2 else { throw ctx.fail("embeddings must be 2-D") }
+        guard let h = word.shape.last, word.rank == 2, position.rank == 2, position.shape[1] == h,
+              segment.map({ $0.rank == 2 && $0.shape[1] == h }) ?? true else { throw ctx.fail("embeddings must be 2-D with one hidden size") }
+        guard segments.map({ $0.count == b * s }) ?? true, s <= Int(Int32.max) else { throw ctx.fail("segment_ids must match input_ids") }
         let wv = word.floats(), pv = position.floats(), sv = segment?.floats()
         let positions = ctx.optional(8)?.int64s()
         var sum = [Float](repeating: 0, count: b * s * h)
@@ -102,9 +106,10 @@ enum Contrib {
                 }
             }
         }
-        let (y, _, _) = normalize(sum, width: h, gamma: try ctx.input(5).floats(), beta: try ctx.input(6).floats(), eps: ctx.float("epsilon", 1e-12), rms: false)
+        let (y, _, _) = try normalize(ctx, sum, width: h, gamma: try ctx.input(5).floats(), beta: try ctx.input(6).floats(), eps: ctx.float("epsilon", 1e-12), rms: false)
         var maskIndex = [Int32](repeating: Int32(s), count: b)
         if let mask = ctx.optional(7)?.int64s() {
+            guard mask.count == b * s else { throw ctx.fail("mask must match input_ids") }
             for bi in 0..<b { maskIndex[bi] = Int32(mask[(bi * s)..<((bi + 1) * s)].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }) }
         }
         return [Tensor.fromFloats(y, type: word.type, shape: [b, s, h]), Tensor.from(maskIndex, type: .int32, shape: [b]),
@@ -119,7 +124,8 @@ enum Contrib {
         let (b, s, inHidden) = (input.shape[0], input.shape[1], input.shape[2])
         let heads = ctx.int("num_heads", 0)
         let sizes = ctx.ints("qkv_hidden_sizes") ?? Array(repeating: weights.shape[1] / 3, count: 3)
-        guard heads > 0, sizes.count == 3, sizes.reduce(0, +) == weights.shape[1], sizes[0] == sizes[1], sizes[0] % heads == 0, sizes[2] % heads == 0 else {
+        guard heads > 0, sizes.count == 3, sizes.allSatisfy({ $0 > 0 && $0 <= weights.shape[1] }), sizes.reduce(0, +) == weights.shape[1],
+              sizes[0] == sizes[1], sizes[0] % heads == 0, sizes[2] % heads == 0 else {
             throw ctx.fail("num_heads / qkv_hidden_sizes do not split weights of shape \(weights.shape)")
         }
         var qkv = [Float](repeating: 0, count: b * s * weights.shape[1])
@@ -138,6 +144,12 @@ enum Contrib {
         let filter = ctx.float("mask_filter_value", -10000)
         let mask = ctx.optional(3)
         let maskValues = mask?.int64s()
+        if let mask, let maskValues {
+            let needed = mask.rank == 1 ? 1 : mask.rank == 2 ? b * s : mask.rank == 3 ? b * s * s : 0
+            guard maskValues.count >= needed, mask.rank != 2 || mask.shape[1] >= s else {
+                throw ctx.fail("mask_index of shape \(mask.shape) does not cover batch \(b) × sequence \(s)")
+            }
+        }
         var out = [Float](repeating: 0, count: b * s * sizes[2])
         var scores = [Float](repeating: 0, count: s)
         for bi in 0..<b {
@@ -179,10 +191,11 @@ enum Contrib {
     static func matMulNBits(_ ctx: KernelContext) throws(ExecutionError) -> [Tensor] {
         let a = try ctx.input(0), packed = try ctx.input(1), scales = try ctx.input(2).floats()
         let k = ctx.int("K", 0), n = ctx.int("N", 0), bits = ctx.int("bits", 4), block = ctx.int("block_size", 0)
-        guard k > 0, n > 0, [2, 4, 8].contains(bits), block >= 16, a.shape.last == k else { throw ctx.fail("MatMulNBits needs K, N, bits and block_size matching A") }
-        let blocks = (k + block - 1) / block, blob = block * bits / 8
+        guard k > 0, n > 0, [2, 4, 8].contains(bits), block >= 16, block <= 1 << 24, a.shape.last == k else { throw ctx.fail("MatMulNBits needs K, N, bits and block_size matching A") }
+        try ctx.checkSize([k, n], .float32)
+        let blocks = k / block + (k % block == 0 ? 0 : 1), blob = block * bits / 8
         let codes = packed.int64s()
-        guard codes.count >= n * blocks * blob, scales.count >= n * blocks else { throw ctx.fail("packed B or scales are too short for N=\(n), K=\(k)") }
+        guard codes.count / blob / blocks >= n, scales.count / blocks >= n else { throw ctx.fail("packed B or scales are too short for N=\(n), K=\(k)") }
         let zp = ctx.optional(3)
         let perByte = 8 / bits, mask = (1 << bits) - 1
         var w = [Float](repeating: 0, count: k * n)   // [K, N]
@@ -191,7 +204,11 @@ enum Contrib {
                 let scale = scales[col * blocks + bl]
                 var zero = Float(1 << (bits - 1))
                 if let zp {
-                    if zp.type.traits.family == .float { zero = zp.floats()[col * blocks + bl] } else {
+                    if zp.type.traits.family == .float {
+                        let z = zp.floats()
+                        guard col * blocks + bl < z.count else { throw ctx.fail("zero points are too short") }
+                        zero = z[col * blocks + bl]
+                    } else {
                         let z = zp.int64s(), perColumn = (blocks + perByte - 1) / perByte
                         guard col * perColumn + bl / perByte < z.count else { throw ctx.fail("zero points are too short") }
                         let byte = Int(z[col * perColumn + bl / perByte])

@@ -39,7 +39,7 @@ enum ControlFlow {
             let outs = try ctx.run(body, inputs: [Tensor.int64s([i], shape: []), Tensor.fromInt64s([cond ? 1 : 0], type: .bool, shape: [])] + state)
             guard outs.count >= 1 + nCarried else { throw ctx.fail("Loop body returned \(outs.count) values, needs \(1 + nCarried)") }
             cond = outs[0].count > 0 && outs[0].int64s()[0] != 0
-            state = Array(outs[1...nCarried])
+            state = Array(outs[1..<(1 + nCarried)])   // empty when nothing is carried
             let scanOuts = Array(outs[(1 + nCarried)...])
             if scans.isEmpty { scans = scanOuts.map { _ in [] } }
             for (k, t) in scanOuts.enumerated() where k < scans.count { scans[k].append(t) }
@@ -66,8 +66,8 @@ enum ControlFlow {
         guard let body = ctx.graph("body") else { throw ctx.fail("Scan has no body") }
         let nScan = ctx.int("num_scan_inputs", 0)
         let inputs = ctx.inputs.compactMap { $0 }
+        guard nScan > 0, nScan <= inputs.count else { throw ctx.fail("Scan needs num_scan_inputs ≥ 1 and ≤ its inputs") }
         let nState = inputs.count - nScan
-        guard nState >= 0, nScan > 0 else { throw ctx.fail("Scan needs num_scan_inputs ≥ 1 and ≤ its inputs") }
         var state = Array(inputs[..<nState])
         let scanInputs = Array(inputs[nState...])
         let inAxes = ctx.ints("scan_input_axes") ?? Array(repeating: 0, count: nScan)
@@ -80,7 +80,8 @@ enum ControlFlow {
             throw ctx.fail("Scan input \(k) has \(t.shape[axes[k]]) steps, input 0 has \(length)")
         }
         let nOut = body.outputs.count - nState
-        var outs: [[Tensor]] = Array(repeating: [], count: max(nOut, 0))
+        guard nOut >= 0 else { throw ctx.fail("Scan body has \(body.outputs.count) outputs, fewer than its \(nState) state variables") }
+        var outs: [[Tensor]] = Array(repeating: [], count: nOut)
         for step in 0..<length {
             let slices = scanInputs.enumerated().map { k, t in
                 t.slice(axis: axes[k], index: (k < inDirs.count && inDirs[k] == 1) ? length - 1 - step : step)

@@ -7,8 +7,9 @@ extension Kernels {
     static let extra: [KernelSpec] = [
         KernelSpec("DepthToSpace") { ctx throws(ExecutionError) in
             let x = try ctx.input(0), bs = ctx.int("blocksize", 0)
-            guard x.rank == 4, bs > 0, x.shape[1] % (bs * bs) == 0 else { throw ctx.fail("DepthToSpace needs 4-D input with channels divisible by blocksize²") }
+            guard x.rank == 4, bs > 0, bs <= 1 << 20, x.shape[1] % (bs * bs) == 0 else { throw ctx.fail("DepthToSpace needs 4-D input with channels divisible by blocksize²") }
             let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+            try ctx.checkSize([b, c / (bs * bs), h, bs, w, bs], x.type)   // h·bs and w·bs must not overflow
             let crd = ctx.string("mode", "DCR") == "CRD"
             let six = crd ? [b, c / (bs * bs), bs, bs, h, w] : [b, bs, bs, c / (bs * bs), h, w]
             let perm = crd ? [0, 1, 4, 2, 5, 3] : [0, 3, 4, 1, 5, 2]
@@ -16,8 +17,9 @@ extension Kernels {
         },
         KernelSpec("SpaceToDepth") { ctx throws(ExecutionError) in
             let x = try ctx.input(0), bs = ctx.int("blocksize", 0)
-            guard x.rank == 4, bs > 0, x.shape[2] % bs == 0, x.shape[3] % bs == 0 else { throw ctx.fail("SpaceToDepth needs 4-D input with H, W divisible by blocksize") }
+            guard x.rank == 4, bs > 0, bs <= 1 << 20, x.shape[2] % bs == 0, x.shape[3] % bs == 0 else { throw ctx.fail("SpaceToDepth needs 4-D input with H, W divisible by blocksize") }
             let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+            try ctx.checkSize([b, c, bs, bs, h / bs, w / bs], x.type)   // c·bs² must not overflow
             let perm = ctx.string("mode", "DCR") == "CRD" ? [0, 1, 3, 5, 2, 4] : [0, 3, 5, 1, 2, 4]
             return [Extra.permute(x, [b, c, h / bs, bs, w / bs, bs], perm).reshaped([b, c * bs * bs, h / bs, w / bs])]
         },
@@ -28,14 +30,14 @@ extension Kernels {
             if let code = ctx.node.int("dtype"), let t = DType.onnx(code) { type = t }
             let k = ctx.int("k", 0), (r, c) = (x.shape[0], x.shape[1])
             var v = [Int64](repeating: 0, count: r * c)
-            for i in 0..<r where i + k >= 0 && i + k < c { v[i * c + i + k] = 1 }
+            for i in 0..<r where k >= -i && k < c - i { v[i * c + i + k] = 1 }   // no i + k overflow for any k
             return [Tensor.fromInt64s(v, type: type, shape: [r, c])]
         },
         KernelSpec("Shrink", versions: 9...KernelSpec.latestOpset) { ctx throws(ExecutionError) in
             let bias = ctx.float("bias", 0), lambd = ctx.float("lambd", 0.5)
             return [try Elementwise.unary(ctx, float: { $0 < -lambd ? $0 + bias : $0 > lambd ? $0 - bias : 0 },
                                           double: { $0 < -Double(lambd) ? $0 + Double(bias) : $0 > Double(lambd) ? $0 - Double(bias) : 0 },
-                                          integer: { Double($0) < -Double(lambd) ? $0 + Int64(bias) : Double($0) > Double(lambd) ? $0 - Int64(bias) : 0 })]
+                                          integer: { Double($0) < -Double(lambd) ? $0 &+ Int64(saturating: Double(bias)) : Double($0) > Double(lambd) ? $0 &- Int64(saturating: Double(bias)) : 0 })]
         },
         KernelSpec("Compress", versions: 9...KernelSpec.latestOpset) { ctx throws(ExecutionError) in
             let x = try ctx.input(0), cond = try ctx.input(1).int64s()
@@ -60,6 +62,10 @@ extension Kernels {
             let inner = x.shape[2...].reduce(1, *), size = x.elementSize
             let out = Tensor(zeros: x.type, x.shape)
             let (d0, d1) = (x.shape[0], x.shape[1])
+            let timeSteps = x.shape[timeAxis]
+            guard lengths.allSatisfy({ $0 >= 0 && $0 <= Int64(timeSteps) }) else {
+                throw ctx.fail("ReverseSequence sequence_lens \(lengths) must lie in 0...\(timeSteps)")
+            }
             for i in 0..<d0 { for j in 0..<d1 {
                 let (b, t) = batchAxis == 0 ? (i, j) : (j, i)
                 guard b < lengths.count else { continue }
@@ -103,7 +109,7 @@ extension Kernels {
         KernelSpec("QLinearMatMul", versions: 10...KernelSpec.latestOpset) { ctx throws(ExecutionError) in
             let a = try ctx.input(0), b = try ctx.input(3)
             let az = ctx.optional(2), bz = ctx.optional(5), yz = ctx.optional(7)
-            let aa = az.map { z in Tensor.fromInt64s(a.int64s().map { $0 - (z.int64s().first ?? 0) }, type: .int64, shape: a.shape) } ?? a
+            let aa = az.map { z in Tensor.fromInt64s(a.int64s().map { $0 &- (z.int64s().first ?? 0) }, type: .int64, shape: a.shape) } ?? a
             let bb = try bz.map { z throws(ExecutionError) in try MatMulKernel.subtractZeroPoint(ctx, b, z, axis: b.rank - 1) } ?? b
             let c = try MatMulKernel.matmul(ctx, Tensor.fromInt64s(aa.int64s(), type: .int64, shape: a.shape),
                                             Tensor.fromInt64s(bb.int64s(), type: .int64, shape: b.shape))
@@ -111,11 +117,14 @@ extension Kernels {
             let outType = yz?.type ?? a.type
             guard let (lo, hi) = Quantization.integerRanges[outType] else { throw ctx.fail("QLinearMatMul to \(outType)", code: "unsupported-dtype") }
             let n = c.shape.last ?? 1
+            guard aS.count == 1, yS.count == 1, bS.count == 1 || bS.count == n else {
+                throw ctx.fail("QLinearMatMul needs one a scale, one y scale and one b scale or one per column (got \(aS.count), \(yS.count), \(bS.count))")
+            }
             let zero = Float(yz?.int64s().first ?? 0)
             let q = c.int64s().enumerated().map { i, v -> Int64 in
                 let s = aS[0] * bS[bS.count == 1 ? 0 : i % n] / yS[0]
                 let d = (Float(v) * s + zero).rounded(.toNearestOrEven)
-                return Swift.min(Swift.max(Int64(Swift.max(Swift.min(d, 1e9), -1e9)), lo), hi)
+                return Swift.min(Swift.max(d.isNaN ? 0 : Int64(Swift.max(Swift.min(d, 1e9), -1e9)), lo), hi)
             }
             return [Tensor.fromInt64s(q, type: outType, shape: c.shape)]
         },

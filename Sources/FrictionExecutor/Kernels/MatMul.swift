@@ -23,10 +23,10 @@ enum MatMulKernel {
     /// x - zero_point, where a per-row / per-column zero point runs along `axis`.
     static func subtractZeroPoint(_ ctx: KernelContext, _ x: Tensor, _ zp: Tensor, axis: Int) throws(ExecutionError) -> Tensor {
         let v = x.int64s(), z = zp.int64s()
-        if z.count <= 1 { return Tensor.fromInt64s(v.map { $0 - (z.first ?? 0) }, type: .int64, shape: x.shape) }
+        if z.count <= 1 { return Tensor.fromInt64s(v.map { $0 &- (z.first ?? 0) }, type: .int64, shape: x.shape) }   // wraps like NumPy
         guard axis >= 0, axis < x.rank, z.count == x.shape[axis] else { throw ctx.fail("zero point of \(z.count) values does not match \(x.shape)") }
         let inner = x.shape[(axis + 1)...].reduce(1, *)
-        return Tensor.fromInt64s(v.enumerated().map { i, e in e - z[(i / inner) % z.count] }, type: .int64, shape: x.shape)
+        return Tensor.fromInt64s(v.enumerated().map { i, e in e &- z[(i / inner) % z.count] }, type: .int64, shape: x.shape)
     }
 
     static func matmul(_ ctx: KernelContext, _ a: Tensor, _ b: Tensor) throws(ExecutionError) -> Tensor {
@@ -113,6 +113,9 @@ enum MatMulKernel {
         let m = ta ? a.shape[1] : a.shape[0], k = ta ? a.shape[0] : a.shape[1]
         let kb = tb ? b.shape[1] : b.shape[0], n = tb ? b.shape[0] : b.shape[1]
         guard k == kb else { throw ctx.fail("Gemm shapes \(a.shape) × \(b.shape) (transA \(ta), transB \(tb)) do not agree") }
+        // One element type for A and B (the spec's T): BLAS reads both at A's width.
+        guard a.type == b.type else { throw ctx.fail("Gemm A is \(a.type) but B is \(b.type)", code: "unsupported-dtype") }
+        guard (a.shape + b.shape).allSatisfy({ $0 <= Int(Int32.max) }) else { throw ctx.fail("matrix too large for BLAS") }
         let type = a.type
         try ctx.checkSize([m, n], .float64)
         if ComputeDomain(type) == .float && type != .float32 {
@@ -163,14 +166,14 @@ enum MatMulKernel {
                 let cv = c.int64s()
                 Broadcast.rows([m, n], inputs: [c.shape]) { start, offsets, steps, length in
                     var ic = offsets[0]
-                    for j in 0..<length { o[start + j] = Int64(beta) &* cv[ic]; ic += steps[0] }
+                    for j in 0..<length { o[start + j] = Int64(saturating: Double(beta)) &* cv[ic]; ic += steps[0] }
                 }
             }
             for r in 0..<m {
                 for c in 0..<n {
                     var s: Int64 = 0
                     for p in 0..<k { s = s &+ x[ta ? p * m + r : r * k + p] &* w[tb ? c * k + p : p * n + c] }
-                    o[r * n + c] = o[r * n + c] &+ Int64(alpha) &* s
+                    o[r * n + c] = o[r * n + c] &+ Int64(saturating: Double(alpha)) &* s
                 }
             }
             return Tensor.fromInt64s(o, type: type, shape: [m, n])

@@ -30,7 +30,7 @@ enum Quantization {
             guard scale.count == 1, scaleCount == dim else { throw ctx.fail("scale of shape \(scale) does not match axis \(axis) of \(shape)") }
             return (0..<n).map { ($0 / inner) % dim }
         }
-        let blocks = (dim + block - 1) / block
+        let blocks = dim / block + (dim % block == 0 ? 0 : 1)
         guard scale.count == shape.count, scale[axis] == blocks,
               scale.indices.allSatisfy({ $0 == axis || scale[$0] == shape[$0] }) else {
             throw ctx.fail("blocked scale of shape \(scale) does not match \(shape) with block_size \(block) on axis \(axis)")
@@ -49,6 +49,9 @@ enum Quantization {
 
     static func quantize(_ ctx: KernelContext) throws(ExecutionError) -> Tensor {
         let x = try ctx.input(0), scaleT = try ctx.input(1), zpT = ctx.optional(2)
+        if let zpT, zpT.count != scaleT.count {
+            throw ctx.fail("zero point has \(zpT.count) elements but the scale has \(scaleT.count); they must have one shape")
+        }
         var outType = DType.uint8
         if let code = ctx.node.int("output_dtype"), code != 0 {
             guard let t = DType.onnx(code) else { throw ctx.fail("unknown output_dtype \(code)") }
@@ -83,6 +86,9 @@ enum Quantization {
 
     static func dequantize(_ ctx: KernelContext) throws(ExecutionError) -> Tensor {
         let x = try ctx.input(0), scaleT = try ctx.input(1), zpT = ctx.optional(2)
+        if let zpT, zpT.count != scaleT.count {
+            throw ctx.fail("zero point has \(zpT.count) elements but the scale has \(scaleT.count); they must have one shape")
+        }
         let idx = try scaleIndex(ctx, shape: x.shape, scale: scaleT.shape, axis: ctx.int("axis", 1), block: ctx.int("block_size", 0))
         let s = scaleT.floats(), xv = x.floats()
         let zp: [Float]? = zpT.flatMap { x.type.traits.family == .float ? nil : $0.int64s().map(Float.init) }

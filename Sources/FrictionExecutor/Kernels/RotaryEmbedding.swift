@@ -32,10 +32,13 @@ enum Rotary {
         }
         var rot = ctx.int("rotary_embedding_dim", 0)
         if rot == 0 { rot = d }
+        guard rot > 0, rot <= d else { throw ctx.fail("rotary_embedding_dim \(rot) must lie in 1...\(d) (the head size)") }
         let half = rot / 2
         let interleaved = ctx.int("interleaved", 0) == 1
         let cosV = cosT.floats(), sinV = sinT.floats()
-        guard cosT.shape.last == half, sinT.shape.last == half else { throw ctx.fail("cos/sin caches must end in rotary_embedding_dim/2 = \(half)") }
+        guard cosT.shape.last == half, sinT.shape.last == half, cosV.count == sinV.count else {
+            throw ctx.fail("cos/sin caches must have one shape ending in rotary_embedding_dim/2 = \(half)")
+        }
         let pos = positions?.int64s()
         let cacheRows = cosV.count / max(half, 1)
         func index(_ bi: Int, _ si: Int, _ ni: Int, _ di: Int) -> Int {
@@ -47,8 +50,12 @@ enum Rotary {
                 // The cache row: by position id, or (no ids) the cache is already [B, S, half] or [S, half].
                 var row: Int
                 if let pos {
-                    let p = pos.count == 1 ? Int(pos[0]) + si : Int(pos[(bi * s + si) % max(pos.count, 1)])
-                    row = p
+                    if pos.count == 1 {
+                        let (p, overflow) = Int(pos[0]).addingReportingOverflow(si)
+                        row = overflow ? -1 : p
+                    } else {
+                        row = Int(pos[(bi * s + si) % max(pos.count, 1)])
+                    }
                 } else {
                     row = cosT.rank == 3 ? bi * s + si : si
                 }

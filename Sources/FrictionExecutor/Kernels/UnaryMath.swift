@@ -89,7 +89,13 @@ extension Kernels {
                 if let t = ctx.optional(2), t.count > 0 { hi = t.doubles()[0] }
             }
             if ComputeDomain(a.type) == .integer {
-                let l = lo.isFinite ? Int64(lo) : Int64.min, h = hi.isFinite ? Int64(hi) : Int64.max
+                // Integer bounds are read as integers (Int64.max does not survive a Double);
+                // float attributes (opset < 11) saturate.
+                var l = lo.isFinite ? Int64(saturating: lo) : Int64.min, h = hi.isFinite ? Int64(saturating: hi) : Int64.max
+                if ctx.opset >= 11 {
+                    if let t = ctx.optional(1), t.count > 0 { l = t.int64s()[0] }
+                    if let t = ctx.optional(2), t.count > 0 { h = t.int64s()[0] }
+                }
                 return [try Elementwise.unary(ctx, float: nil, double: nil, integer: { Swift.min(Swift.max($0, l), h) })]
             }
             let fl = Float(lo), fh = Float(hi)

@@ -39,11 +39,14 @@ public struct Tensor: @unchecked Sendable {
     /// overflows, or the bytes exceed ``maxBytes``.
     public static func checkedCount(_ shape: [Int], _ type: DType) -> Int? {
         var n = 1
+        var extent = 1   // the product with zeros counted as one: strides of an empty tensor must not overflow
         for d in shape {
             guard d >= 0 else { return nil }
             let (p, o) = n.multipliedReportingOverflow(by: d)
-            guard !o else { return nil }
+            let (e, eo) = extent.multipliedReportingOverflow(by: max(d, 1))
+            guard !o, !eo else { return nil }
             n = p
+            extent = e
         }
         let (bytes, o) = n.multipliedReportingOverflow(by: max(elementSize(type), 1))
         return o || bytes > maxBytes ? nil : n

@@ -58,7 +58,7 @@ extension Tensor {
         case .uint64: return values(UInt64.self).map { Int64(bitPattern: $0) }
         case .float32, .float64, .float16, .bfloat16: return doubles().map { $0.isFinite ? Int64(clamping: Int64(exactly: $0.rounded(.towardZero)) ?? ($0 < 0 ? Int64.min : Int64.max)) : 0 }
         default:
-            if type.traits.family == .float { return floats().map { $0.isFinite ? Int64($0.rounded(.towardZero)) : 0 } }
+            if type.traits.family == .float { return floats().map { $0.isFinite ? Int64(saturating: Double($0)) : 0 } }   // e8m0 reaches 2^127
             return Array(repeating: 0, count: count)
         }
     }

@@ -20,11 +20,14 @@ enum DataMovement {
     /// would be absurdly large (overflow included).
     static func count(_ shape: [Int], elementSize: Int = 1, _ ctx: KernelContext) throws(ExecutionError) -> Int {
         var n = 1
+        var extent = 1   // zeros counted as one: the strides of an empty [0, 2^40, 2^40] overflow
         for d in shape {
             guard d >= 0 else { throw ctx.fail("shape \(shape) has a negative dimension") }
             let (p, o) = n.multipliedReportingOverflow(by: d)
-            guard !o else { throw ctx.fail("shape \(shape) is too large", code: "tensor-too-large") }
+            let (e, eo) = extent.multipliedReportingOverflow(by: max(d, 1))
+            guard !o, !eo else { throw ctx.fail("shape \(shape) is too large", code: "tensor-too-large") }
             n = p
+            extent = e
         }
         let (bytes, o) = n.multipliedReportingOverflow(by: max(elementSize, 1))
         guard !o, bytes <= maxBytes else { throw ctx.fail("shape \(shape) is too large", code: "tensor-too-large") }

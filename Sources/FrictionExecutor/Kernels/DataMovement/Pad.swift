@@ -55,7 +55,9 @@ enum PadOp {
         for i in 0..<r {
             let (s1, o1) = shape[i].addingReportingOverflow(begin[i])
             let (s2, o2) = s1.addingReportingOverflow(end[i])
-            guard !o1, !o2, s2 >= 0 else { throw ctx.fail("pads \(raw) give a negative dimension for input \(data.shape)") }
+            guard !o1, !o2, s2 >= 0, begin[i] >= -shape[i], end[i] >= -shape[i] else {
+                throw ctx.fail("pads \(raw) give a negative dimension for input \(data.shape)")
+            }
             shape[i] = s2
         }
         if begin.allSatisfy({ $0 == 0 }) && end.allSatisfy({ $0 == 0 }) { return data }

@@ -33,6 +33,7 @@ extension Kernels {
             } else {
                 let n = numOutputs ?? ctx.node.outputs.count
                 guard n > 0 else { throw ctx.fail("Split needs at least one output") }
+                guard n == ctx.node.outputs.count else { throw ctx.fail("num_outputs is \(n) but the node has \(ctx.node.outputs.count) outputs") }
                 if dim % n == 0 {
                     parts = Array(repeating: dim / n, count: n)
                 } else {

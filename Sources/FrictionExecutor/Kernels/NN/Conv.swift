@@ -25,7 +25,7 @@ enum NNConv {
         }
         let group = ctx.int("group", 1)
         let c = x.shape[1], m = w.shape[0]
-        guard group >= 1, c == w.shape[1] * group, m % group == 0 else {
+        guard group >= 1, group <= max(c, 1), c == w.shape[1] * group, m % group == 0 else {
             throw ctx.fail("X \(x.shape), W \(w.shape) and group \(group) do not agree")
         }
         let kernel = Array(w.shape[2...])
@@ -170,10 +170,10 @@ enum NNConv {
         let s = x.rank - 2
         let group = ctx.int("group", 1)
         let c = x.shape[1]
-        guard group >= 1, w.shape[0] == c, c % group == 0 else {
+        guard group >= 1, group <= max(c, 1), w.shape[0] == c, c % group == 0,
+              case let (m, overflow) = w.shape[1].multipliedReportingOverflow(by: group), !overflow else {
             throw ctx.fail("X \(x.shape), W \(w.shape) and group \(group) do not agree")
         }
-        let m = w.shape[1] * group
         let kernel = Array(w.shape[2...])
         guard kernel.allSatisfy({ $0 >= 1 }) else { throw ctx.fail("W has an empty kernel: \(w.shape)") }
         if let ks = ctx.ints("kernel_shape"), !ks.isEmpty, ks != kernel {
@@ -181,6 +181,7 @@ enum NNConv {
         }
         if let b, b.count != m { throw ctx.fail("B has \(b.count) values for \(m) output channels") }
         let inSize = Array(x.shape[2...])
+        guard (inSize + kernel).allSatisfy({ $0 <= 1 << 31 }) else { throw ctx.fail("spatial size \(inSize) or kernel \(kernel) is too large") }
         let strides = try NNUtil.ints(ctx, "strides", count: s, fallback: 1, range: 1...(1 << 24))
         let dilations = try NNUtil.ints(ctx, "dilations", count: s, fallback: 1, range: 1...(1 << 24))
         let outPad = try NNUtil.ints(ctx, "output_padding", count: s, fallback: 0, range: 0...(1 << 24))

@@ -85,7 +85,8 @@ enum NNUtil {
         ctx.fail("\(ctx.node.opType) does not take \(type) inputs", code: "unsupported-dtype")
     }
 
-    /// The element count of `shape`, refusing negative dimensions and overflowing products.
+    /// The element count of `shape`, refusing negative dimensions, overflowing products (zeros
+    /// counted as one too) and counts whose float64 workspace would not fit in memory.
     static func count(_ shape: [Int], _ ctx: KernelContext) throws(ExecutionError) -> Int {
         var n = 1
         for d in shape {
@@ -94,10 +95,14 @@ enum NNUtil {
             guard !o, p <= (1 << 40) else { throw ctx.fail("shape \(shape) is too large") }
             n = p
         }
+        try ctx.checkSize(shape, .float64)
         return n
     }
 
-    static func product(_ s: ArraySlice<Int>) -> Int { s.reduce(1, *) }
+    /// The product of `s`, saturated at `Int.max` (then refused by ``count(_:_:)``).
+    static func product(_ s: ArraySlice<Int>) -> Int {
+        s.reduce(1) { p, d in let (r, o) = p.multipliedReportingOverflow(by: d); return o ? Int.max : r }
+    }
     static func product(_ s: [Int]) -> Int { s.reduce(1, *) }
 
     /// floor(a / b) for b > 0.

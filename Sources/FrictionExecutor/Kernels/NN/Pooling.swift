@@ -44,6 +44,8 @@ enum NNPool {
     /// last window starting in the end padding is dropped; SAME_UPPER / SAME_LOWER; VALID).
     static func geometry(_ ctx: KernelContext, inSize: [Int], kernel: [Int], ceilMode: Bool) throws(ExecutionError) -> Geometry {
         let s = inSize.count
+        // Spatial sizes and kernels below 2^31 keep every window computation below 2^56.
+        guard (inSize + kernel).allSatisfy({ $0 <= 1 << 31 }) else { throw ctx.fail("spatial size \(inSize) or kernel \(kernel) is too large") }
         let strides = try NNUtil.ints(ctx, "strides", count: s, fallback: 1, range: 1...(1 << 24))
         let dilations = try NNUtil.ints(ctx, "dilations", count: s, fallback: 1, range: 1...(1 << 24))
         var pads = try NNUtil.ints(ctx, "pads", count: 2 * s, fallback: 0, range: 0...(1 << 24))

@@ -53,6 +53,7 @@ enum NNReduce {
         for i in 0..<rank {
             if reduce[i] { if keepdims { outShape.append(1) } } else { outShape.append(x.shape[i]) }
         }
+        try ctx.checkSize(outShape, .float64)   // reducing the empty axis of [0, 2^40] gives 2^40 outputs
         switch ComputeDomain(x.type) {
         case .float:
             let r = reduceReal(NNUtil.float32(x), Float.self, reduce: reduce, op: op, outShape: outShape)
