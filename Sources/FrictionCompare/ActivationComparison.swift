@@ -31,8 +31,8 @@ public struct ActivationComparison {
         self.logitNames = logitNames
     }
 
-    public func compare(_ a: Model, _ b: Model) -> (report: CompareReport, logits: [Logits]) {
-        let da = TensorDecoder(model: a, payloads: PayloadMap()), db = TensorDecoder(model: b, payloads: PayloadMap())
+    public func compare(_ a: Model, _ b: Model, payloadsA: PayloadMap = PayloadMap(), payloadsB: PayloadMap = PayloadMap()) -> (report: CompareReport, logits: [Logits]) {
+        let da = TensorDecoder(model: a, payloads: payloadsA), db = TensorDecoder(model: b, payloads: payloadsB)
         let namesA = Set(a.tensors.map(\.name)), namesB = Set(b.tensors.map(\.name))
         var report = CompareReport(a: a.path, b: b.path, unmatchedA: namesA.subtracting(namesB).sorted(), unmatchedB: namesB.subtracting(namesA).sorted())
         var logits: [Logits] = []

@@ -44,6 +44,7 @@ public enum FuzzTargets {
         }),
         ("lint", LintHarness.lintFile),
         ("hf-config", LintHarness.lintConfig),
+        ("compare", CompareHarness.compareFile),
     ]
 
     /// The harness for `name`.
@@ -71,5 +72,7 @@ public enum FuzzTargets {
         "config": ["fixtures/regressions/seeds/config"],
         "lint": ["fixtures/demo", "fixtures/safetensors", "fixtures/gguf", "fixtures/onnx", "fixtures/numpy", "fixtures/torch", "fixtures/pickle"],
         "hf-config": ["fixtures/regressions/seeds/hf-config"],
+        "compare": ["fixtures/compare", "fixtures/compare/llama", "fixtures/compare/llama-int8", "fixtures/compare/llama-fp8",
+                    "fixtures/compare/llama-gptq", "fixtures/compare/llama-nvfp4", "fixtures/compare/llama-mxfp4-ct", "fixtures/compare/activations"],
     ]
 }

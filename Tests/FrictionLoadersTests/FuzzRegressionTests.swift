@@ -15,6 +15,11 @@ import Testing
             .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
     }
 
+    static func subfolders(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { dir + "/" + $0 }
+            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+    }
+
     /// (target, file) for the regressions and the seeds.
     static let cases: [String] = {
         var out: [String] = []
@@ -42,32 +47,34 @@ import Testing
         [UInt8](bytes).withUnsafeBytes { run($0) }
     }
 
-    /// Every file in the `lint` target's seed folders (the demo models and the loader fixtures,
-    /// ONNX graphs included) through the whole lint pipeline: analyses, every bundled rule
-    /// against four deployment targets, statistics, memory estimates and every reporter.
-    static let lintSeeds: [String] = {
+    /// Every file in the seed folders of the pipeline targets (`lint`: the demo models and the
+    /// loader fixtures, ONNX graphs included, through analyses, every bundled rule against four
+    /// deployment targets, statistics, memory estimates and every reporter; `compare`: the
+    /// compare fixtures against the reference Llama or activation dump, every format).
+    static let pipelineSeeds: [String] = {
         var out: [String] = []
-        for seedDir in FuzzTargets.seeds["lint"] ?? [] {
-            let dir = Fixtures.root.appendingPathComponent(seedDir).path
-            guard let walker = FileManager.default.enumerator(atPath: dir) else { continue }
-            for case let name as String in walker where name.split(separator: "/").count <= 2 {
-                var isDir: ObjCBool = false
-                let path = dir + "/" + name
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { out.append(path) }
+        for target in ["lint", "compare"] {
+            for seedDir in FuzzTargets.seeds[target] ?? [] {
+                let dir = Fixtures.root.appendingPathComponent(seedDir).path
+                // As scripts/fuzz seeds: the folder's files and those one level down.
+                for path in files(dir) + subfolders(dir).flatMap(files) { out.append(target + "|" + path) }
             }
         }
-        return out.sorted()
+        return out
     }()
 
-    @Test func lintSeedsAreFound() {
-        #expect(Self.lintSeeds.count >= 100, "\(Self.lintSeeds.count) lint seeds")
-        #expect(Self.lintSeeds.contains(Fixtures.path("demo/tiny_q4k.gguf")))
+    @Test func pipelineSeedsAreFound() {
+        #expect(Self.pipelineSeeds.filter { $0.hasPrefix("lint|") }.count >= 100, "\(Self.pipelineSeeds.count) seeds")
+        #expect(Self.pipelineSeeds.contains("lint|" + Fixtures.path("demo/tiny_q4k.gguf")))
+        #expect(Self.pipelineSeeds.contains("compare|" + Fixtures.path("compare/llama-q4_0.gguf")))
+        #expect(Self.pipelineSeeds.contains("compare|" + Fixtures.path("compare/activations/infer.npz")))
     }
 
-    @Test(arguments: lintSeeds)
-    func lintPipelineRunsOn(_ path: String) throws {
-        let run = try #require(FuzzTargets.target("lint"))
-        let bytes = try #require(FileManager.default.contents(atPath: path))
+    @Test(arguments: pipelineSeeds)
+    func pipelineRunsOn(_ entry: String) throws {
+        let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
+        let run = try #require(FuzzTargets.target(parts[0]))
+        let bytes = try #require(FileManager.default.contents(atPath: parts[1]))
         [UInt8](bytes).withUnsafeBytes { run($0) }
     }
 }
