@@ -41,7 +41,9 @@ public struct TensorDecoder {
 
     /// Plain decode of a tensor's own codes (no scales).
     public func codes(_ t: TensorInfo) -> [Float]? {
-        guard Self.unreadable(t) == nil, let bytes = try? payloads.bytes(for: t), let count = t.parameterCount.map(Int.init) else { return nil }
+        guard Self.unreadable(t) == nil, let bytes = try? payloads.bytes(for: t), let elements = t.parameterCount,
+              let needed = t.type.byteCount(elements: elements), UInt64(bytes.count) >= needed else { return nil }   // never read past the payload
+        let count = Int(elements)
         switch t.type {
         case .dtype(let d):
             switch d {

@@ -98,7 +98,7 @@ public struct HTMLReporter: Reporter {
     /// Horizontal bars: bytes per dtype over all loaded inputs.
     func bytesChart(_ report: LintReport) -> String {
         var totals: [String: UInt64] = [:]
-        for input in report.inputs { if let m = input.model { for row in DTypeTotals.of(m) { totals[row.type, default: 0] += row.bytes } } }
+        for input in report.inputs { if let m = input.model { for row in DTypeTotals.of(m) { totals[row.type, default: 0] = totals[row.type, default: 0].saturatingAdd(row.bytes) } } }
         let rows = totals.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         guard let maxValue = rows.first?.value, maxValue > 0 else { return "<p class=\"muted\">No tensors were read.</p>\n" }
         let barHeight = 22, gap = 6, labelWidth = 120, width = 520
