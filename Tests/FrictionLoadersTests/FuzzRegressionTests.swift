@@ -63,6 +63,21 @@ import Testing
         return out
     }()
 
+    /// scripts/fuzz reads `FuzzTargets.seeds` from the source with a one-line pattern: every
+    /// target's entry must be one line it can read, naming the same folders.
+    @Test func scriptsFuzzReadsTheSeedTable() throws {
+        let source = try String(contentsOfFile: Fixtures.root.appendingPathComponent("Sources/FrictionFuzzTargets/FuzzTargets.swift").path, encoding: .utf8)
+        var read: [String: [String]] = [:]
+        for line in source.split(separator: "\n") {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("\""), let colon = text.range(of: "\": ["), text.hasSuffix("],") || text.hasSuffix("]") else { continue }
+            let name = String(text[text.index(after: text.startIndex)..<colon.lowerBound])
+            let list = text[colon.upperBound...].dropLast(text.hasSuffix(",") ? 2 : 1)
+            read[name] = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "") }
+        }
+        #expect(read == FuzzTargets.seeds)
+    }
+
     @Test func pipelineSeedsAreFound() {
         #expect(Self.pipelineSeeds.filter { $0.hasPrefix("lint|") }.count >= 100, "\(Self.pipelineSeeds.count) seeds")
         #expect(Self.pipelineSeeds.contains("lint|" + Fixtures.path("demo/tiny_q4k.gguf")))
