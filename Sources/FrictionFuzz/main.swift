@@ -26,6 +26,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
         complain("set FRICTION_FUZZ to one of: \(FuzzTargets.all.map(\.name).joined(separator: " "))\n")
         exit(2)
     }
+    if let problem = FuzzTargets.unavailable(name) { complain("friction-fuzz: \(name): \(problem)\n"); exit(2) }
     Fuzz.selected = run
     return 0
 }
@@ -41,6 +42,7 @@ guard let name = args.first, let run = FuzzTargets.target(name) else {
     complain("usage: friction-fuzz TARGET FILE...  (targets: \(FuzzTargets.all.map(\.name).joined(separator: " ")))\n")
     exit(2)
 }
+if let problem = FuzzTargets.unavailable(name) { complain("friction-fuzz: \(name): \(problem)\n"); exit(2) }
 for path in args.dropFirst() {
     guard let source = try? ByteSource.map(path: path) else { complain("cannot read \(path)\n"); exit(2) }
     run(source.bytes)

@@ -7,17 +7,21 @@ import FrictionLoaders
 /// train.npz when the candidate is an .npz), decode both sides (quantized layouts, scales,
 /// GGUF blocks), measure, diagnose and render every format.
 enum CompareHarness {
-    static func load(_ relative: String) -> Model {
-        let path = LintHarness.rulesDirectory + "/../" + relative
-        guard let model = try? ModelLoader.load(path) else { fatalError("friction-fuzz: \(path) does not load") }
-        return model
-    }
-
-    static let reference = load("fixtures/compare/llama")
-    static let activations = load("fixtures/compare/activations/train.npz")
+    /// The reference Llama and the reference activation dump, or why they are missing.
+    static let references: Result<(model: Model, activations: Model), SetupError> = {
+        guard case .success(let setup) = LintHarness.setup else { return .failure(SetupError("the bundled rules/ folder was not found")) }
+        let root = setup.rulesDirectory + "/../"
+        guard let model = try? ModelLoader.load(root + "fixtures/compare/llama"),
+              let activations = try? ModelLoader.load(root + "fixtures/compare/activations/train.npz") else {
+            return .failure(SetupError("fixtures/compare/llama or fixtures/compare/activations/train.npz does not load"))
+        }
+        return .success((model, activations))
+    }()
 
     /// Loads `bytes` as the candidate (format chosen by content) and compares it both ways.
     static func compareFile(_ bytes: UnsafeRawBufferPointer) {
+        guard case .success(let references) = references else { return }
+        let reference = references.model
         let name = "fuzz.safetensors"
         guard let candidate = try? ModelLoader.load(bytes: bytes, name: name, options: FuzzTargets.options) else { return }
         let payloads = PayloadMap()
@@ -25,8 +29,8 @@ enum CompareHarness {
         var reports: [(CompareReport, [ActivationComparison.Logits])] = []
         if candidate.format == .npz {
             let activations = ActivationComparison(temperatures: [1, 2], k: 5)
-            reports.append(activations.compare(Self.activations, candidate, payloadsB: payloads))
-            reports.append(activations.compare(candidate, Self.activations, payloadsA: payloads))
+            reports.append(activations.compare(references.activations, candidate, payloadsB: payloads))
+            reports.append(activations.compare(candidate, references.activations, payloadsA: payloads))
         } else {
             let comparison = ModelComparison()
             reports.append((comparison.compare(reference, candidate, payloadsB: payloads), []))

@@ -47,6 +47,20 @@ public enum FuzzTargets {
         ("compare", CompareHarness.compareFile),
     ]
 
+    /// Why target `name` cannot run in this working folder (the pipeline targets need the
+    /// repository's rules/ and fixtures), or nil when it can. Call before the first input.
+    public static func unavailable(_ name: String) -> String? {
+        switch name {
+        case "lint", "hf-config":
+            if case .failure(let e) = LintHarness.setup { return e.description }
+        case "compare":
+            if case .failure(let e) = CompareHarness.references { return e.description }
+        default:
+            break
+        }
+        return nil
+    }
+
     /// The harness for `name`.
     public static func target(_ name: String) -> (@Sendable (UnsafeRawBufferPointer) -> Void)? {
         all.first { $0.name == name }?.run

@@ -12,54 +12,53 @@ import FrictionRules
 /// reporter. The loaders are fuzzed on their own; these targets feed the analyses the odd but
 /// loadable models (and config documents) that bytes can describe.
 enum LintHarness {
-    /// The bundled catalog and the targets every fuzzed model is linted against.
-    /// The bundled rules folder (found from the working folder or the executable).
-    static let rulesDirectory: String = {
-        guard let directory = RuleCatalog.locateBundled() else {
-            fatalError("friction-fuzz: the bundled rules/ folder was not found; run from the repository root")
-        }
-        return directory
-    }()
+    /// What the pipeline targets need from the repository, or why it is missing (checked by
+    /// ``FuzzTargets/unavailable(_:)`` before any input runs).
+    struct Setup: Sendable {
+        var rulesDirectory: String
+        var linter: Linter
+        var demoModel: Model
+    }
 
-    static let linter: Linter = {
-        guard let catalog = try? RuleCatalog.load(directory: rulesDirectory) else {
-            fatalError("friction-fuzz: the bundled rules in \(rulesDirectory) do not load")
+    static let setup: Result<Setup, SetupError> = {
+        guard let directory = RuleCatalog.locateBundled() else {
+            return .failure(SetupError("the bundled rules/ folder was not found; run from the repository root"))
+        }
+        guard let catalog = try? RuleCatalog.load(directory: directory) else {
+            return .failure(SetupError("the bundled rules in \(directory) do not load"))
         }
         let specs = ["gpu=t4,runtime=tensorrt,precision=fp16", "gpu=h100,runtime=vllm,precision=fp8",
                      "gpu=rtx-5090,runtime=onnxruntime-cuda,precision=fp4", "gpu=a100,runtime=llama.cpp,precision=int4"]
         guard let targets = try? specs.map({ spec throws(ParamError) in try Target.parse(spec, knowledge: catalog.knowledge) }),
               let linter = try? Linter(catalog: catalog, configuration: Configuration(), targets: targets) else {
-            fatalError("friction-fuzz: the fuzz targets \(specs) do not parse against the bundled knowledge")
+            return .failure(SetupError("the fuzz targets \(specs) do not parse against the bundled knowledge"))
         }
-        return linter
-    }()
-
-    /// The tiny Llama of fixtures/demo/hf_model, whose config the `hf-config` target replaces.
-    static let demoModel: Model = {
-        let path = rulesDirectory + "/../fixtures/demo/hf_model/model.safetensors"
-        guard let model = try? ModelLoader.load(path) else { fatalError("friction-fuzz: \(path) does not load") }
-        return model
+        // The tiny Llama of fixtures/demo/hf_model, whose config the `hf-config` target replaces.
+        let path = directory + "/../fixtures/demo/hf_model/model.safetensors"
+        guard let model = try? ModelLoader.load(path) else { return .failure(SetupError("\(path) does not load")) }
+        return .success(Setup(rulesDirectory: directory, linter: linter, demoModel: model))
     }()
 
     /// Loads `bytes` as a file (the format chosen by content; ONNX when nothing else matches)
     /// and runs the whole pipeline over the model.
     static func lintFile(_ bytes: UnsafeRawBufferPointer) {
+        guard case .success(let setup) = setup else { return }
         let name = "fuzz.onnx"
         guard let model = try? ModelLoader.load(bytes: bytes, name: name, options: FuzzTargets.options) else { return }
-        run(model, image: ByteSource.copying(name: name, bytes: bytes))
+        run(model, image: ByteSource.copying(name: name, bytes: bytes), linter: setup.linter)
     }
 
     /// Parses `bytes` as a Hugging Face config.json for the demo model and runs the pipeline.
     static func lintConfig(_ bytes: UnsafeRawBufferPointer) {
-        guard let json = try? JSONParser.parse(bytes, maxDepth: 64).value else { return }
-        var model = demoModel
+        guard case .success(let setup) = setup, let json = try? JSONParser.parse(bytes, maxDepth: 64).value else { return }
+        var model = setup.demoModel
         model.metadata.removeAll { $0.key == "config.json" }
         model.metadata.append(MetadataEntry(key: "config.json", value: .json(json), location: Location(file: "config.json")))
-        run(model, image: nil)
+        run(model, image: nil, linter: setup.linter)
         _ = ParameterEstimate.from(config: json)
     }
 
-    static func run(_ model: Model, image: ByteSource?) {
+    static func run(_ model: Model, image: ByteSource?, linter: Linter) {
         var linter = linter
         let values = ReaderValues(reader: TensorReader(maxElements: 1 << 12, image: image))
         linter.values = values
@@ -98,4 +97,10 @@ enum LintHarness {
         _ = StatisticsReport.lines(model, statistics: statistics, skipped: [], style: Style(enabled: false))
         for stats in statistics.values { _ = StatisticsReport.json(stats) }
     }
+}
+
+/// Why a pipeline target cannot run here (the repository's rules or fixtures are missing).
+struct SetupError: Error, Sendable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

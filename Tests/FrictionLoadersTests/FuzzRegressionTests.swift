@@ -35,6 +35,7 @@ import Testing
         let names = Set(FuzzTargets.all.map(\.name))
         #expect(names.count == FuzzTargets.all.count, "target names are unique")
         #expect(Set(FuzzTargets.seeds.keys) == names, "every target has seed folders")
+        for name in names { #expect(FuzzTargets.unavailable(name) == nil, "\(name) can run here") }
         for c in Self.cases { #expect(names.contains(String(c.split(separator: "|")[0])), "\(c)") }
         #expect(Self.cases.count >= 5)
     }
