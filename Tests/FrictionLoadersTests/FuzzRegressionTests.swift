@@ -40,7 +40,8 @@ import Testing
         #expect(Self.cases.count >= 5)
     }
 
-    @Test(arguments: cases)
+    /// Regressions, seed corpora and the pipeline targets' seed files, each through its harness.
+    @Test(arguments: cases + pipelineSeeds)
     func replays(_ entry: String) throws {
         let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
         let run = try #require(FuzzTargets.target(parts[0]))
@@ -84,13 +85,5 @@ import Testing
         #expect(Self.pipelineSeeds.contains("lint|" + Fixtures.path("demo/tiny_q4k.gguf")))
         #expect(Self.pipelineSeeds.contains("compare|" + Fixtures.path("compare/llama-q4_0.gguf")))
         #expect(Self.pipelineSeeds.contains("compare|" + Fixtures.path("compare/activations/infer.npz")))
-    }
-
-    @Test(arguments: pipelineSeeds)
-    func pipelineRunsOn(_ entry: String) throws {
-        let parts = entry.split(separator: "|", maxSplits: 1).map(String.init)
-        let run = try #require(FuzzTargets.target(parts[0]))
-        let bytes = try #require(FileManager.default.contents(atPath: parts[1]))
-        [UInt8](bytes).withUnsafeBytes { run($0) }
     }
 }
