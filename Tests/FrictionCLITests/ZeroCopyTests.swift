@@ -27,9 +27,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let elements: Int64 = 3 << 28  // 3 GiB of float32
         let model = ProtoWriter.externalDataModel(elements: elements, location: "weights.bin")
-        FileManager.default.createFile(atPath: dir.appendingPathComponent("model.onnx").path, contents: Data(model))
+        #expect(FileManager.default.createFile(atPath: dir.appendingPathComponent("model.onnx").path, contents: Data(model)))
         let weights = dir.appendingPathComponent("weights.bin").path
-        FileManager.default.createFile(atPath: weights, contents: nil)
+        #expect(FileManager.default.createFile(atPath: weights, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: weights))
         try handle.truncate(atOffset: UInt64(elements * 4))
         try handle.close()

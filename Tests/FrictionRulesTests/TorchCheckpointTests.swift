@@ -71,7 +71,7 @@ import Testing
     @Test(arguments: goodFiles)
     func weightsOnlyVerdictAgreesWithTorch(name: String) throws {
         let row = try #require(Self.expected["files"]?[name])
-        let loads = try #require(row["weights_only"]?["loads"]?.boolValue)
+        let loads = try #require(row["weights_only"]?["loads"]?.boolValue as Bool?)
         let verdict = WeightsOnlyVerdict.evaluate(try Self.load(name), policy: Self.policy)
         let torchSaid = row["weights_only"]?["error"]?.stringValue ?? "loads"
         #expect((verdict == .loads) == loads, "\(name): \(verdict), torch: \(torchSaid)")
