@@ -132,8 +132,7 @@ public struct TensorDecoder {
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[r] } }
                 note = "\(d.rawValue) × per-channel scale \(scaleT.name)"
             } else if let sd = scaleT.shape.fixedDims, sd.count == 2, sd[0] > 0, sd[1] > 0 {
-                func ceilDiv(_ a: Int, _ b: Int) -> Int { a / b + (a % b == 0 ? 0 : 1) }
-                let br = ceilDiv(rows, Int(clamping: sd[0])), bc = ceilDiv(cols, Int(clamping: sd[1]))
+                let br = rows.ceilingDivided(by: Int(clamping: sd[0])), bc = cols.ceilingDivided(by: Int(clamping: sd[1]))
                 for r in 0..<rows { for c in 0..<cols { values[r * cols + c] *= scale[(r / br) * Int(sd[1]) + c / bc] } }
                 note = "\(d.rawValue) × block scale \(scaleT.name)"
             }

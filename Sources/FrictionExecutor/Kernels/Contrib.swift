@@ -193,7 +193,7 @@ enum Contrib {
         let k = ctx.int("K", 0), n = ctx.int("N", 0), bits = ctx.int("bits", 4), block = ctx.int("block_size", 0)
         guard k > 0, n > 0, [2, 4, 8].contains(bits), block >= 16, block <= 1 << 24, a.shape.last == k else { throw ctx.fail("MatMulNBits needs K, N, bits and block_size matching A") }
         try ctx.checkSize([k, n], .float32)
-        let blocks = k / block + (k % block == 0 ? 0 : 1), blob = block * bits / 8
+        let blocks = NNUtil.ceilDiv(k, block), blob = block * bits / 8
         let codes = packed.int64s()
         guard codes.count / blob / blocks >= n, scales.count / blocks >= n else { throw ctx.fail("packed B or scales are too short for N=\(n), K=\(k)") }
         let zp = ctx.optional(3)

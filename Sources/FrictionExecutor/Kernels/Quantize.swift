@@ -30,7 +30,7 @@ enum Quantization {
             guard scale.count == 1, scaleCount == dim else { throw ctx.fail("scale of shape \(scale) does not match axis \(axis) of \(shape)") }
             return (0..<n).map { ($0 / inner) % dim }
         }
-        let blocks = dim / block + (dim % block == 0 ? 0 : 1)
+        let blocks = NNUtil.ceilDiv(dim, block)
         guard scale.count == shape.count, scale[axis] == blocks,
               scale.indices.allSatisfy({ $0 == axis || scale[$0] == shape[$0] }) else {
             throw ctx.fail("blocked scale of shape \(scale) does not match \(shape) with block_size \(block) on axis \(axis)")

@@ -29,7 +29,7 @@ struct QuantScalesCheck: CheckKind {
         aspect = a
     }
 
-    static func ceilDiv(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? 0 : a / b + (a % b == 0 ? 0 : 1) }
+    static func ceilDiv(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? 0 : a.ceilingDivided(by: b) }
 
     func requirement(_ t: TensorInfo, facts: ModelFacts) -> Requirement? {
         let module = TensorNames.module(of: t.name)

@@ -103,7 +103,7 @@ enum NNUtil {
     static func product(_ s: ArraySlice<Int>) -> Int {
         s.reduce(1) { p, d in let (r, o) = p.multipliedReportingOverflow(by: d); return o ? Int.max : r }
     }
-    static func product(_ s: [Int]) -> Int { s.reduce(1, *) }
+    static func product(_ s: [Int]) -> Int { product(s[...]) }
 
     /// floor(a / b) for b > 0.
     @inline(__always) static func floorDiv(_ a: Int, _ b: Int) -> Int {
